@@ -1,0 +1,143 @@
+//! Server configuration in Vault's HCL dialect.
+//!
+//! ```hcl
+//! storage "local" { path = "/var/lib/strongroom/strongroom.db" }
+//! seal "shamir" {}
+//! listener "tcp" { address = "127.0.0.1:8200"  tls_disable = true }
+//! api_addr          = "http://127.0.0.1:8200"
+//! default_lease_ttl = "768h"
+//! ```
+//!
+//! Values may be written as Vault writes them (`"true"`, `"128"`) or natively (`true`, `128`).
+//! Anything this build does not understand, an unknown block, key or storage type, is an
+//! error naming the file and line, never silently ignored.
+
+mod parse;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::node::{NodeOptions, DEFAULT_LEASE_TTL};
+
+/// Default listener address, as Vault's.
+pub const DEFAULT_ADDRESS: &str = "127.0.0.1:8200";
+
+/// A configuration problem.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file is not valid HCL.
+    #[error("{file}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file.
+        file: String,
+        /// One-based line.
+        line: usize,
+        /// One-based column.
+        column: usize,
+        /// What the parser expected.
+        message: String,
+    },
+    /// Valid HCL that is not a valid configuration.
+    #[error("{file}:{line}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// One-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Where data is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageConfig {
+    /// In memory; lost on exit.
+    Inmem,
+    /// One SQLite file.
+    Local {
+        /// The database file.
+        path: PathBuf,
+    },
+}
+
+/// The seal protecting the root key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SealConfig {
+    /// Key shares (the default when no `seal` block is given).
+    Shamir,
+}
+
+/// A `listener "tcp"` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenerConfig {
+    /// `host:port` to bind.
+    pub address: String,
+}
+
+/// A parsed server configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The `storage` block.
+    pub storage: StorageConfig,
+    /// The `seal` block (Shamir when absent).
+    pub seal: SealConfig,
+    /// The `listener` blocks.
+    pub listeners: Vec<ListenerConfig>,
+    /// `api_addr`.
+    pub api_addr: Option<String>,
+    /// `cluster_addr`.
+    pub cluster_addr: Option<String>,
+    /// `cluster_name`.
+    pub cluster_name: Option<String>,
+    /// `ui`: serve the web UI at `/ui`.
+    pub ui: bool,
+    /// `default_lease_ttl`.
+    pub default_lease_ttl: Option<Duration>,
+    /// `max_lease_ttl`.
+    pub max_lease_ttl: Option<Duration>,
+    /// `disable_mlock`: accepted for compatibility (Strongroom never relies on mlock; key
+    /// material is zeroized instead).
+    pub disable_mlock: bool,
+    /// `log_level` (`trace`, `debug`, `info`, `warn`, `error`).
+    pub log_level: Option<String>,
+}
+
+impl Config {
+    /// Reads and parses a config file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&source, &path.display().to_string())
+    }
+
+    /// Parses config text; `file` names it in error messages.
+    pub fn parse(source: &str, file: &str) -> Result<Self, ConfigError> {
+        parse::parse(source, file)
+    }
+
+    /// The settings the node needs.
+    pub fn node_options(&self) -> NodeOptions {
+        NodeOptions {
+            cluster_name: self.cluster_name.clone(),
+            api_addr: self.api_addr.clone().or_else(|| {
+                self.listeners
+                    .first()
+                    .map(|l| format!("http://{}", l.address))
+            }),
+            cluster_addr: self.cluster_addr.clone(),
+            default_lease_ttl: self.default_lease_ttl.unwrap_or(DEFAULT_LEASE_TTL),
+            max_lease_ttl: self.max_lease_ttl.unwrap_or(DEFAULT_LEASE_TTL),
+        }
+    }
+}

@@ -1,0 +1,422 @@
+//! The HCL walk behind [`super::Config::parse`].
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Attribute, Block, Body, Structure};
+use hcl_edit::Span;
+
+use super::{Config, ConfigError, ListenerConfig, SealConfig, StorageConfig, DEFAULT_ADDRESS};
+use crate::logical::parse_bool;
+use crate::timefmt::parse_duration;
+
+/// Turns byte offsets into line numbers for messages.
+struct Source<'a> {
+    text: &'a str,
+    file: &'a str,
+}
+
+impl Source<'_> {
+    fn line_of(&self, span: Option<std::ops::Range<usize>>) -> usize {
+        let offset = span.map_or(0, |s| s.start).min(self.text.len());
+        self.text[..offset].matches('\n').count() + 1
+    }
+
+    fn error(&self, span: Option<std::ops::Range<usize>>, message: String) -> ConfigError {
+        ConfigError::Invalid {
+            file: self.file.to_owned(),
+            line: self.line_of(span),
+            message,
+        }
+    }
+}
+
+/// The scalar value of an attribute as text (strings, numbers and booleans).
+fn scalar(src: &Source, attr: &Attribute) -> Result<String, ConfigError> {
+    match &attr.value {
+        Expression::String(s) => Ok(s.value().clone()),
+        Expression::Number(n) => Ok(n.value().to_string()),
+        Expression::Bool(b) => Ok(b.value().to_string()),
+        _ => Err(src.error(
+            attr.span(),
+            format!(
+                "{:?} must be a string, number or boolean",
+                attr.key.value().as_str()
+            ),
+        )),
+    }
+}
+
+fn boolean(src: &Source, attr: &Attribute) -> Result<bool, ConfigError> {
+    let text = scalar(src, attr)?;
+    parse_bool(&text).ok_or_else(|| {
+        src.error(
+            attr.span(),
+            format!(
+                "{:?} must be true or false, got {text:?}",
+                attr.key.value().as_str()
+            ),
+        )
+    })
+}
+
+fn duration(src: &Source, attr: &Attribute) -> Result<Duration, ConfigError> {
+    let text = scalar(src, attr)?;
+    parse_duration(&text).map_err(|e| {
+        src.error(
+            attr.span(),
+            format!("{:?}: {e}", attr.key.value().as_str()),
+        )
+    })
+}
+
+/// The attributes of a block body, refusing nested blocks. (Duplicate keys are already a
+/// syntax error in HCL.)
+fn attributes<'b>(
+    src: &Source,
+    body: &'b Body,
+    context: &str,
+) -> Result<Vec<&'b Attribute>, ConfigError> {
+    let mut out = Vec::new();
+    for structure in body.iter() {
+        match structure {
+            Structure::Attribute(attr) => out.push(attr),
+            Structure::Block(block) => {
+                return Err(src.error(
+                    block.span(),
+                    format!(
+                        "{context}: unexpected block {:?}",
+                        block.ident.value().as_str()
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn single_label(src: &Source, block: &Block) -> Result<String, ConfigError> {
+    let name = block.ident.value().as_str();
+    match block.labels.as_slice() {
+        [label] => Ok(label.as_str().to_owned()),
+        _ => Err(src.error(
+            block.span(),
+            format!("{name} block needs exactly one label, as in {name} \"type\" {{ ... }}"),
+        )),
+    }
+}
+
+fn unknown_key(src: &Source, attr: &Attribute, context: &str, known: &[&str]) -> ConfigError {
+    src.error(
+        attr.span(),
+        format!(
+            "{context}: unknown key {:?} (known keys: {})",
+            attr.key.value().as_str(),
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        ),
+    )
+}
+
+fn storage(src: &Source, block: &Block) -> Result<StorageConfig, ConfigError> {
+    let kind = single_label(src, block)?;
+    let context = format!("storage {kind:?}");
+    let attrs = attributes(src, &block.body, &context)?;
+    match kind.as_str() {
+        "inmem" => match attrs.first() {
+            Some(attr) => Err(unknown_key(src, attr, &context, &[])),
+            None => Ok(StorageConfig::Inmem),
+        },
+        "local" => {
+            let mut path = None;
+            for attr in attrs {
+                match attr.key.value().as_str() {
+                    "path" => path = Some(scalar(src, attr)?),
+                    _ => return Err(unknown_key(src, attr, &context, &["path"])),
+                }
+            }
+            match path.filter(|p| !p.trim().is_empty()) {
+                Some(p) => Ok(StorageConfig::Local {
+                    path: PathBuf::from(p),
+                }),
+                None => Err(src.error(
+                    block.span(),
+                    format!("{context}: \"path\" is required (the SQLite file to use)"),
+                )),
+            }
+        }
+        other => Err(src.error(
+            block.span(),
+            format!("unknown storage type {other:?} (supported: inmem, local)"),
+        )),
+    }
+}
+
+fn seal(src: &Source, block: &Block) -> Result<SealConfig, ConfigError> {
+    let kind = single_label(src, block)?;
+    let context = format!("seal {kind:?}");
+    let attrs = attributes(src, &block.body, &context)?;
+    match kind.as_str() {
+        "shamir" => {
+            for attr in attrs {
+                match attr.key.value().as_str() {
+                    "disabled" if boolean(src, attr)? => {
+                        return Err(src.error(
+                            attr.span(),
+                            "seal migration (disabled = true) needs a second seal, which this \
+                             build does not support yet"
+                                .into(),
+                        ))
+                    }
+                    "disabled" => {}
+                    _ => return Err(unknown_key(src, attr, &context, &["disabled"])),
+                }
+            }
+            Ok(SealConfig::Shamir)
+        }
+        other => Err(src.error(
+            block.span(),
+            format!("unknown seal type {other:?} (supported: shamir)"),
+        )),
+    }
+}
+
+fn listener(src: &Source, block: &Block) -> Result<ListenerConfig, ConfigError> {
+    let kind = single_label(src, block)?;
+    let context = format!("listener {kind:?}");
+    if kind != "tcp" {
+        return Err(src.error(
+            block.span(),
+            format!("unknown listener type {kind:?} (supported: tcp)"),
+        ));
+    }
+    let mut address = DEFAULT_ADDRESS.to_owned();
+    let mut tls_disable = false;
+    for attr in attributes(src, &block.body, &context)? {
+        match attr.key.value().as_str() {
+            "address" => {
+                address = scalar(src, attr)?;
+                let valid = address
+                    .rsplit_once(':')
+                    .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+                if !valid {
+                    return Err(src.error(
+                        attr.span(),
+                        format!("{context}: address {address:?} must be host:port"),
+                    ));
+                }
+            }
+            "tls_disable" => tls_disable = boolean(src, attr)?,
+            _ => {
+                return Err(unknown_key(
+                    src,
+                    attr,
+                    &context,
+                    &["address", "tls_disable"],
+                ))
+            }
+        }
+    }
+    if !tls_disable {
+        return Err(src.error(
+            block.span(),
+            format!(
+                "{context}: TLS listeners are not supported yet; set tls_disable = true and \
+                 terminate TLS in front of Strongroom (or listen on loopback only)"
+            ),
+        ));
+    }
+    Ok(ListenerConfig { address })
+}
+
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "api_addr",
+    "cluster_addr",
+    "cluster_name",
+    "default_lease_ttl",
+    "disable_mlock",
+    "log_level",
+    "max_lease_ttl",
+    "ui",
+];
+
+pub(super) fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| ConfigError::Syntax {
+        file: file.to_owned(),
+        line: e.location().line(),
+        column: e.location().column(),
+        message: e.message().to_owned(),
+    })?;
+    let src = Source { text, file };
+    let mut storage_cfg = None;
+    let mut seal_cfg = None;
+    let mut config = Config {
+        storage: StorageConfig::Inmem,
+        seal: SealConfig::Shamir,
+        listeners: Vec::new(),
+        api_addr: None,
+        cluster_addr: None,
+        cluster_name: None,
+        ui: false,
+        default_lease_ttl: None,
+        max_lease_ttl: None,
+        disable_mlock: false,
+        log_level: None,
+    };
+    for structure in body.iter() {
+        match structure {
+            Structure::Block(block) => match block.ident.value().as_str() {
+                "storage" => {
+                    if storage_cfg.is_some() {
+                        return Err(src.error(block.span(), "only one storage block is allowed".into()));
+                    }
+                    storage_cfg = Some(storage(&src, block)?);
+                }
+                "seal" => {
+                    if seal_cfg.is_some() {
+                        return Err(src.error(block.span(), "only one seal block is allowed".into()));
+                    }
+                    seal_cfg = Some(seal(&src, block)?);
+                }
+                "listener" => config.listeners.push(listener(&src, block)?),
+                other => {
+                    return Err(src.error(
+                        block.span(),
+                        format!("unknown block {other:?} (known blocks: storage, seal, listener)"),
+                    ))
+                }
+            },
+            Structure::Attribute(attr) => {
+                match attr.key.value().as_str() {
+                    "api_addr" => config.api_addr = Some(scalar(&src, attr)?),
+                    "cluster_addr" => config.cluster_addr = Some(scalar(&src, attr)?),
+                    "cluster_name" => config.cluster_name = Some(scalar(&src, attr)?),
+                    "ui" => config.ui = boolean(&src, attr)?,
+                    "disable_mlock" => config.disable_mlock = boolean(&src, attr)?,
+                    "default_lease_ttl" => config.default_lease_ttl = Some(duration(&src, attr)?),
+                    "max_lease_ttl" => config.max_lease_ttl = Some(duration(&src, attr)?),
+                    "log_level" => {
+                        let level = scalar(&src, attr)?.to_ascii_lowercase();
+                        if !["trace", "debug", "info", "warn", "error"].contains(&level.as_str()) {
+                            return Err(src.error(
+                                attr.span(),
+                                format!("log_level {level:?} must be one of trace, debug, info, warn, error"),
+                            ));
+                        }
+                        config.log_level = Some(level);
+                    }
+                    _ => return Err(unknown_key(&src, attr, "top level", TOP_LEVEL_KEYS)),
+                }
+            }
+        }
+    }
+    config.storage = storage_cfg.ok_or_else(|| ConfigError::Invalid {
+        file: file.to_owned(),
+        line: 1,
+        message: "a storage backend must be specified, e.g. storage \"local\" { path = \"strongroom.db\" }".into(),
+    })?;
+    config.seal = seal_cfg.unwrap_or(SealConfig::Shamir);
+    if let (Some(default), Some(max)) = (config.default_lease_ttl, config.max_lease_ttl) {
+        if default > max {
+            let span = body.get_attribute("default_lease_ttl").and_then(Span::span);
+            return Err(src.error(
+                span,
+                format!(
+                    "default_lease_ttl ({}s) cannot be greater than max_lease_ttl ({}s)",
+                    default.as_secs(),
+                    max.as_secs()
+                ),
+            ));
+        }
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse(text, "t.hcl").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn full_config_parses() {
+        let cfg = parse(
+            r#"
+storage "local" {
+  path = "/tmp/sr.db"
+}
+seal "shamir" {}
+listener "tcp" {
+  address     = "127.0.0.1:8300"
+  tls_disable = "true"
+}
+api_addr          = "http://127.0.0.1:8300"
+cluster_addr      = "https://127.0.0.1:8301"
+cluster_name      = "team"
+ui                = true
+default_lease_ttl = "1h"
+max_lease_ttl     = 86400
+disable_mlock     = "true"
+log_level         = "DEBUG"
+"#,
+            "t.hcl",
+        )
+        .unwrap();
+        assert_eq!(
+            cfg.storage,
+            StorageConfig::Local {
+                path: "/tmp/sr.db".into()
+            }
+        );
+        assert_eq!(cfg.listeners[0].address, "127.0.0.1:8300");
+        assert_eq!(cfg.default_lease_ttl, Some(Duration::from_secs(3600)));
+        assert_eq!(cfg.max_lease_ttl, Some(Duration::from_secs(86400)));
+        assert!(cfg.ui && cfg.disable_mlock);
+        assert_eq!(cfg.log_level.as_deref(), Some("debug"));
+        let opts = cfg.node_options();
+        assert_eq!(opts.api_addr.as_deref(), Some("http://127.0.0.1:8300"));
+        assert_eq!(opts.cluster_name.as_deref(), Some("team"));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        assert_eq!(
+            err("storage \"inmem\" {}\n\nlistener \"tcp\" {\n  tls_disable = 1\n  adress = \"x:1\"\n}\n"),
+            "t.hcl:5: listener \"tcp\": unknown key \"adress\" (known keys: address, tls_disable)"
+        );
+        assert_eq!(
+            err("storage \"inmem\" {}\ntelemetry {}\n"),
+            "t.hcl:2: unknown block \"telemetry\" (known blocks: storage, seal, listener)"
+        );
+        assert_eq!(
+            err("storage \"raft\" {\n}\n"),
+            "t.hcl:1: unknown storage type \"raft\" (supported: inmem, local)"
+        );
+        assert_eq!(
+            err("storage \"inmem\" {}\nui = \"maybe\"\n"),
+            "t.hcl:2: \"ui\" must be true or false, got \"maybe\""
+        );
+        assert_eq!(
+            err("storage \"inmem\" {}\nmax_lease_ttl = \"forever\"\n"),
+            "t.hcl:2: \"max_lease_ttl\": invalid duration \"forever\": expected a number"
+        );
+        assert!(err("ui = true\n").starts_with("t.hcl:1: a storage backend must be specified"));
+        assert!(err("storage \"local\" {}\n").contains("\"path\" is required"));
+        assert!(err("storage \"inmem\" {}\nlistener \"tcp\" {}\n").contains("TLS listeners are not supported"));
+        assert!(err("storage \"inmem\" {}\nui = true\nui = false\n").starts_with("t.hcl:3:1: invalid attribute; expected unique attribute key"));
+        assert!(err("storage \"inmem\" {}\ndefault_lease_ttl = \"2h\"\nmax_lease_ttl = \"1h\"\n")
+            .starts_with("t.hcl:2: default_lease_ttl (7200s) cannot be greater"));
+    }
+
+    #[test]
+    fn syntax_errors_have_line_and_column() {
+        let e = err("storage \"inmem\" {\n  path = \n}\n");
+        assert!(e.starts_with("t.hcl:2:") || e.starts_with("t.hcl:3:"), "{e}");
+    }
+}

@@ -1,0 +1,3 @@
+//! Secrets engines that can be mounted with `sys/mounts`.
+
+pub mod kv;

@@ -1,0 +1,27 @@
+//! The Strongroom engine: a Vault-compatible secrets core.
+//!
+//! The crate knows nothing of Tauri or of any particular front end: the desktop shell and the
+//! `strongroom` binary are thin adapters over [`node::Node`] and [`http::router`]. The data path is
+//! described in `docs/architecture.md`; in short, a request enters through [`http`], is
+//! authenticated against the [`token`] store and the [`policy`] ACL, is routed by [`mount`] to a
+//! logical backend ([`system`], [`engines`]), and everything it stores goes through the
+//! [`barrier`] into a [`storage`] backend. The [`seal`] protects the barrier's root key.
+
+pub mod barrier;
+pub mod config;
+pub mod engines;
+pub mod error;
+pub mod http;
+pub mod logical;
+pub mod mount;
+pub mod node;
+pub mod policy;
+pub mod seal;
+pub mod storage;
+pub mod system;
+pub mod token;
+mod random;
+pub mod timefmt;
+
+/// The version reported by `sys/seal-status`, `sys/health` and `strongroom version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

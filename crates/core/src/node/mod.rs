@@ -1,0 +1,338 @@
+//! A Strongroom node: storage, barrier and seal brought together, with Vault's life cycle.
+//!
+//! A node starts sealed. `init` creates the keys (and leaves the node sealed, as Vault does
+//! with Shamir); `unseal` collects key shares until the threshold is met; once unsealed the
+//! node loads its mount tables and token store ([`Active`]) and serves logical requests;
+//! `seal` drops every key. Init, unseal and seal are serialized by one lock so no request can
+//! observe a half-unsealed node.
+
+mod init;
+mod status;
+mod unseal;
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use crate::barrier::{Barrier, BarrierError, BarrierView};
+use crate::error::{Classify, ErrorKind};
+use crate::logical::{self, BackendRequest, LogicalError, Operation, Request, Response};
+use crate::mount::{Factory, Handler, MountEntry, MountError, Mounts, Table};
+use crate::policy::Acl;
+use crate::seal::SealError;
+use crate::storage::{Backend, StorageError};
+use crate::system;
+use crate::token::{TokenBackend, TokenEntry, TokenError, TokenStore};
+
+pub use init::{InitRequest, InitResponse};
+pub use status::{ClusterInfo, HealthStatus, LeaderStatus, SealStatus};
+pub use unseal::UnsealRequest;
+
+/// Vault's system-wide lease TTL when none is configured (32 days).
+pub const DEFAULT_LEASE_TTL: Duration = Duration::from_secs(768 * 3600);
+
+/// Errors from node operations.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// The node is sealed.
+    #[error("Vault is sealed")]
+    Sealed,
+    /// Unseal before init.
+    #[error("Vault is not initialized")]
+    NotInitialized,
+    /// Init after init.
+    #[error("Vault is already initialized")]
+    AlreadyInitialized,
+    /// A malformed request; the message names the problem.
+    #[error("{0}")]
+    InvalidRequest(String),
+    /// The token may not do this.
+    #[error("permission denied")]
+    PermissionDenied,
+    /// No mount handles the path.
+    #[error("no handler for route {0:?}. route entry not found.")]
+    UnsupportedPath(String),
+    /// From a backend.
+    #[error(transparent)]
+    Logical(#[from] LogicalError),
+    /// From the barrier.
+    #[error(transparent)]
+    Barrier(#[from] BarrierError),
+    /// From the seal.
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    /// From storage.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// From the token store.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// From the mount tables.
+    #[error(transparent)]
+    Mount(#[from] MountError),
+}
+
+impl Classify for NodeError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            NodeError::Sealed => ErrorKind::Sealed,
+            NodeError::NotInitialized
+            | NodeError::AlreadyInitialized
+            | NodeError::InvalidRequest(_) => ErrorKind::InvalidRequest,
+            NodeError::PermissionDenied => ErrorKind::PermissionDenied,
+            NodeError::UnsupportedPath(_) => ErrorKind::UnsupportedPath,
+            NodeError::Logical(e) => e.kind(),
+            NodeError::Barrier(e) => e.kind(),
+            NodeError::Seal(e) => e.kind(),
+            NodeError::Storage(e) => e.kind(),
+            NodeError::Token(e) => e.kind(),
+            NodeError::Mount(e) => e.kind(),
+        }
+    }
+}
+
+/// Server-level settings a node needs (from the HCL config or `-dev`).
+#[derive(Debug, Clone)]
+pub struct NodeOptions {
+    /// `cluster_name`; generated at init when absent.
+    pub cluster_name: Option<String>,
+    /// `api_addr`, advertised by `sys/leader`.
+    pub api_addr: Option<String>,
+    /// `cluster_addr`.
+    pub cluster_addr: Option<String>,
+    /// `default_lease_ttl`.
+    pub default_lease_ttl: Duration,
+    /// `max_lease_ttl`.
+    pub max_lease_ttl: Duration,
+}
+
+impl Default for NodeOptions {
+    fn default() -> Self {
+        Self {
+            cluster_name: None,
+            api_addr: None,
+            cluster_addr: None,
+            default_lease_ttl: DEFAULT_LEASE_TTL,
+            max_lease_ttl: DEFAULT_LEASE_TTL,
+        }
+    }
+}
+
+/// Everything a node holds only while unsealed.
+pub(crate) struct Active {
+    pub(crate) barrier: Arc<Barrier>,
+    pub(crate) mounts: Mounts,
+    pub(crate) tokens: Arc<TokenStore>,
+    pub(crate) cluster: ClusterInfo,
+}
+
+impl Active {
+    /// Loads the token store, mount tables and cluster identity after the barrier unsealed.
+    async fn load(barrier: Arc<Barrier>, options: &NodeOptions) -> Result<Self, NodeError> {
+        let tokens = Arc::new(TokenStore::open(BarrierView::new(barrier.clone(), "sys/token/")).await?);
+        let token_backend: Arc<dyn logical::Backend> = Arc::new(TokenBackend::new(tokens.clone()));
+        let factory: Arc<Factory> = Arc::new(move |entry: &MountEntry| match entry.kind.as_str() {
+            "system" => Some(Handler::System),
+            "token" => Some(Handler::Backend(token_backend.clone())),
+            "kv" => Some(Handler::Backend(Arc::new(crate::engines::kv::KvBackend))),
+            _ => None,
+        });
+        let mounts = Mounts::load(barrier.clone(), factory).await?;
+        let cluster = ClusterInfo::load_or_create(&barrier, options).await?;
+        Ok(Self {
+            barrier,
+            mounts,
+            tokens,
+            cluster,
+        })
+    }
+}
+
+/// The result of a logical request.
+#[derive(Debug)]
+pub struct Reply {
+    /// The backend's response (`None`: no content).
+    pub response: Option<Response>,
+    /// The operation after the create/update existence check.
+    pub operation: Operation,
+    /// The type of the mount that answered (`mount_type` in the envelope).
+    pub mount_type: String,
+}
+
+/// One Strongroom node.
+pub struct Node {
+    storage: Arc<dyn Backend>,
+    barrier: Arc<Barrier>,
+    options: NodeOptions,
+    /// Unseal progress; holding this lock serializes init, unseal and seal.
+    progress: tokio::sync::Mutex<unseal::Progress>,
+    active: RwLock<Option<Arc<Active>>>,
+}
+
+impl Node {
+    /// A sealed node over `storage`.
+    pub fn new(storage: Arc<dyn Backend>, options: NodeOptions) -> Arc<Self> {
+        Arc::new(Self {
+            barrier: Arc::new(Barrier::new(storage.clone())),
+            storage,
+            options,
+            progress: tokio::sync::Mutex::new(unseal::Progress::default()),
+            active: RwLock::new(None),
+        })
+    }
+
+    /// The storage backend's type (`inmem`, `local`, ...).
+    pub fn storage_type(&self) -> &'static str {
+        self.storage.kind()
+    }
+
+    pub(crate) fn active(&self) -> Result<Arc<Active>, NodeError> {
+        self.active
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or(NodeError::Sealed)
+    }
+
+    fn set_active(&self, active: Option<Arc<Active>>) {
+        *self.active.write().unwrap_or_else(|e| e.into_inner()) = active;
+    }
+
+    /// Unseals the barrier with `root_key` and loads everything that lives behind it.
+    async fn unseal_with_root_key(&self, root_key: &Zeroizing<Vec<u8>>) -> Result<(), NodeError> {
+        self.barrier.unseal(root_key).await?;
+        match Active::load(self.barrier.clone(), &self.options).await {
+            Ok(active) => {
+                self.set_active(Some(Arc::new(active)));
+                tracing::info!("vault is unsealed");
+                Ok(())
+            }
+            Err(e) => {
+                self.barrier.seal();
+                Err(e)
+            }
+        }
+    }
+
+    fn seal_now(&self) {
+        self.set_active(None);
+        self.barrier.seal();
+    }
+
+    /// Seals the node (`sys/seal`); needs a token allowed `update` with `sudo` on `sys/seal`.
+    pub async fn seal(&self, token: Option<&str>) -> Result<(), NodeError> {
+        let active = self.active()?;
+        let entry = self.authenticate(&active, token).await?;
+        if !Acl::for_policies(&entry.policies).allows("sys/seal", Operation::Update, true) {
+            return Err(NodeError::PermissionDenied);
+        }
+        let mut progress = self.progress.lock().await;
+        progress.reset();
+        self.seal_now();
+        tracing::info!("vault is sealed");
+        Ok(())
+    }
+
+    /// Seals and releases storage; called once when the process stops.
+    pub async fn shutdown(&self) {
+        let mut progress = self.progress.lock().await;
+        progress.reset();
+        self.seal_now();
+        self.storage.close().await;
+    }
+
+    async fn authenticate(
+        &self,
+        active: &Active,
+        token: Option<&str>,
+    ) -> Result<TokenEntry, NodeError> {
+        let token = token.filter(|t| !t.is_empty()).ok_or(NodeError::PermissionDenied)?;
+        active
+            .tokens
+            .lookup(token)
+            .await?
+            .ok_or(NodeError::PermissionDenied)
+    }
+
+    /// Authenticates, authorizes and routes a logical request.
+    pub async fn handle(&self, req: Request) -> Result<Reply, NodeError> {
+        let active = self.active()?;
+        let route = active.mounts.route(&req.path);
+        let unauthenticated = matches!(
+            &route,
+            Some((r, rel)) if matches!(r.handler, Handler::System) && system::is_unauthenticated(rel)
+        );
+        let token = if unauthenticated {
+            None
+        } else {
+            Some(self.authenticate(&active, req.client_token.as_deref()).await?)
+        };
+        let (route, relative) = route.ok_or_else(|| NodeError::UnsupportedPath(req.path.clone()))?;
+        let mut backend_req = BackendRequest {
+            operation: req.operation,
+            path: &relative,
+            data: &req.data,
+            storage: &route.view,
+            token: token.as_ref(),
+            client_token: req.client_token.as_deref().filter(|_| token.is_some()),
+        };
+        if let Handler::Backend(backend) = &route.handler {
+            if backend_req.operation == Operation::Update
+                && backend.exists(&backend_req).await? == Some(false)
+            {
+                backend_req.operation = Operation::Create;
+            }
+        }
+        if let Some(entry) = &token {
+            let sudo = matches!(route.handler, Handler::System) && system::requires_sudo(&relative);
+            if !Acl::for_policies(&entry.policies).allows(&req.path, backend_req.operation, sudo) {
+                return Err(NodeError::PermissionDenied);
+            }
+        }
+        let response = match &route.handler {
+            Handler::System => system::handle(&active, &self.options, &backend_req).await?,
+            Handler::Backend(backend) => backend.handle(&backend_req).await?,
+        };
+        Ok(Reply {
+            response,
+            operation: backend_req.operation,
+            mount_type: route.entry.kind.clone(),
+        })
+    }
+
+    /// For `-dev`: initializes with one share, unseals, creates the root token (with `root_id`
+    /// if given) and mounts kv at `secret/`. Returns the unseal key and the root token.
+    pub async fn dev_init(
+        &self,
+        root_id: Option<&str>,
+    ) -> Result<(Zeroizing<String>, Zeroizing<String>), NodeError> {
+        let init = self
+            .init(InitRequest {
+                secret_shares: 1,
+                secret_threshold: 1,
+                ..InitRequest::default()
+            })
+            .await?;
+        let key = Zeroizing::new(init.keys_base64[0].to_string());
+        self.unseal(UnsealRequest {
+            key: Some(key.to_string()),
+            ..UnsealRequest::default()
+        })
+        .await?;
+        let active = self.active()?;
+        let root_token = match root_id {
+            Some(id) => {
+                // Like Vault: the requested id replaces the generated root token.
+                let token = Zeroizing::new(active.tokens.create_root(Some(id)).await?);
+                active.tokens.revoke(&init.root_token).await?;
+                token
+            }
+            None => Zeroizing::new(init.root_token.to_string()),
+        };
+        let mut kv = MountEntry::new(Table::Mounts, "secret/", "kv", "key/value secret storage");
+        kv.options.insert("version".into(), "1".into());
+        active.mounts.mount(kv).await?;
+        Ok((key, root_token))
+    }
+}

@@ -1,0 +1,198 @@
+//! What `sys/seal-status`, `sys/health` and `sys/leader` report.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::{Node, NodeError, NodeOptions};
+use crate::barrier::Barrier;
+use crate::random::random_hex;
+use crate::seal::config::SealConfig;
+use crate::VERSION;
+
+/// Where the cluster's name and id are stored (inside the barrier).
+const CLUSTER_INFO_PATH: &str = "core/cluster/local/info";
+/// The build date reported to clients (the date of this release's sources is not tracked).
+const BUILD_DATE: &str = "1970-01-01T00:00:00Z";
+
+/// The cluster identity, created at init.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClusterInfo {
+    /// `cluster_name` from the config, or `strongroom-cluster-<8 hex>`.
+    pub name: String,
+    /// A UUID.
+    pub id: String,
+}
+
+impl ClusterInfo {
+    pub(super) async fn load_or_create(
+        barrier: &Barrier,
+        options: &NodeOptions,
+    ) -> Result<Self, NodeError> {
+        if let Some(bytes) = barrier.get(CLUSTER_INFO_PATH).await? {
+            let mut info: ClusterInfo = serde_json::from_slice(&bytes).map_err(|e| {
+                NodeError::InvalidRequest(format!("{CLUSTER_INFO_PATH} is corrupt: {e}"))
+            })?;
+            if let Some(name) = &options.cluster_name {
+                info.name = name.clone();
+            }
+            return Ok(info);
+        }
+        let info = ClusterInfo {
+            name: options
+                .cluster_name
+                .clone()
+                .unwrap_or_else(|| format!("strongroom-cluster-{}", random_hex(4))),
+            id: uuid::Uuid::new_v4().to_string(),
+        };
+        let bytes = serde_json::to_vec(&info).unwrap_or_default();
+        barrier.put(CLUSTER_INFO_PATH, &bytes).await?;
+        Ok(info)
+    }
+}
+
+/// `GET sys/seal-status` (also the answer to `sys/unseal`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SealStatus {
+    /// Seal type.
+    #[serde(rename = "type")]
+    pub seal_type: String,
+    /// Whether `sys/init` has run.
+    pub initialized: bool,
+    /// Whether the node is sealed.
+    pub sealed: bool,
+    /// Threshold.
+    pub t: u32,
+    /// Number of shares.
+    pub n: u32,
+    /// Shares entered so far.
+    pub progress: usize,
+    /// Identifies the current unseal attempt ("" when none).
+    pub nonce: String,
+    /// Server version.
+    pub version: String,
+    /// Build date.
+    pub build_date: String,
+    /// Whether a seal migration is in progress.
+    pub migration: bool,
+    /// Cluster name (only while unsealed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    /// Cluster id (only while unsealed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    /// Whether recovery keys are in use (auto-unseal).
+    pub recovery_seal: bool,
+    /// The storage backend type.
+    pub storage_type: String,
+}
+
+/// `GET sys/health`.
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthStatus {
+    /// Whether `sys/init` has run.
+    pub initialized: bool,
+    /// Whether the node is sealed.
+    pub sealed: bool,
+    /// Whether this node is an HA standby.
+    pub standby: bool,
+    /// Always false (an Enterprise feature).
+    pub performance_standby: bool,
+    /// Always `disabled` (an Enterprise feature).
+    pub replication_performance_mode: String,
+    /// Always `disabled` (an Enterprise feature).
+    pub replication_dr_mode: String,
+    /// Unix seconds.
+    pub server_time_utc: i64,
+    /// Server version.
+    pub version: String,
+    /// Cluster name (only while unsealed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    /// Cluster id (only while unsealed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+}
+
+/// `GET sys/leader`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeaderStatus {
+    /// Whether the storage provides HA (a lock).
+    pub ha_enabled: bool,
+    /// Whether this node is the active node.
+    pub is_self: bool,
+    /// When this node became active (RFC 3339; zero time without HA).
+    pub active_time: String,
+    /// The active node's `api_addr`.
+    pub leader_address: String,
+    /// The active node's `cluster_addr`.
+    pub leader_cluster_address: String,
+    /// Always false (an Enterprise feature).
+    pub performance_standby: bool,
+    /// Always 0 (an Enterprise feature).
+    pub performance_standby_last_remote_wal: u64,
+}
+
+impl Node {
+    /// The seal status; readable while sealed.
+    pub async fn seal_status(&self) -> Result<SealStatus, NodeError> {
+        let config = SealConfig::load(self.storage.as_ref()).await?;
+        let initialized = config.is_some() && self.barrier.initialized().await?;
+        let (progress, nonce) = {
+            let p = self.progress.lock().await;
+            (p.count(), p.nonce().to_owned())
+        };
+        let active = self.active().ok();
+        let (t, n) = match (&config, initialized) {
+            (Some(c), true) => (c.secret_threshold, c.secret_shares),
+            _ => (0, 0),
+        };
+        Ok(SealStatus {
+            seal_type: "shamir".into(),
+            initialized,
+            sealed: active.is_none(),
+            t,
+            n,
+            progress,
+            nonce,
+            version: VERSION.into(),
+            build_date: BUILD_DATE.into(),
+            migration: false,
+            cluster_name: active.as_ref().map(|a| a.cluster.name.clone()),
+            cluster_id: active.as_ref().map(|a| a.cluster.id.clone()),
+            recovery_seal: false,
+            storage_type: self.storage_type().into(),
+        })
+    }
+
+    /// The health summary; never fails (storage errors read as "not initialized").
+    pub async fn health(&self) -> HealthStatus {
+        let initialized = self.barrier.initialized().await.unwrap_or(false);
+        let active = self.active().ok();
+        HealthStatus {
+            initialized,
+            sealed: active.is_none(),
+            standby: false,
+            performance_standby: false,
+            replication_performance_mode: "disabled".into(),
+            replication_dr_mode: "disabled".into(),
+            server_time_utc: OffsetDateTime::now_utc().unix_timestamp(),
+            version: VERSION.into(),
+            cluster_name: active.as_ref().map(|a| a.cluster.name.clone()),
+            cluster_id: active.as_ref().map(|a| a.cluster.id.clone()),
+        }
+    }
+
+    /// The leader status; a sealed node cannot answer.
+    pub fn leader(&self) -> Result<LeaderStatus, NodeError> {
+        self.active()?;
+        Ok(LeaderStatus {
+            ha_enabled: false,
+            is_self: false,
+            active_time: "0001-01-01T00:00:00Z".into(),
+            leader_address: String::new(),
+            leader_cluster_address: String::new(),
+            performance_standby: false,
+            performance_standby_last_remote_wal: 0,
+        })
+    }
+}

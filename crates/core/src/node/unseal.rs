@@ -1,0 +1,152 @@
+//! `sys/unseal`: collecting key shares until the threshold is met.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use super::{Node, NodeError, SealStatus};
+use crate::seal::config::SealConfig;
+use crate::seal::shamir::ShamirWrapper;
+use crate::seal::{read_stored_keys, shares, SealError};
+
+/// Smallest accepted key (AES-128).
+const MIN_KEY_LEN: usize = 16;
+/// Largest accepted key: an AES-256 key plus the Shamir x-coordinate byte.
+const MAX_KEY_LEN: usize = 32 + shares::SHARE_OVERHEAD;
+
+/// The body of `PUT sys/unseal`.
+#[derive(Debug, Clone, Default)]
+pub struct UnsealRequest {
+    /// One key share, hex or base64.
+    pub key: Option<String>,
+    /// Discard the shares given so far.
+    pub reset: bool,
+    /// Seal migration (needs a migration seal, which this build does not have yet).
+    pub migrate: bool,
+}
+
+/// Shares entered so far, wiped when dropped or reset.
+#[derive(Default)]
+pub(crate) struct Progress {
+    parts: Vec<Zeroizing<Vec<u8>>>,
+    nonce: String,
+}
+
+impl Progress {
+    pub(crate) fn reset(&mut self) {
+        self.parts.clear();
+        self.nonce.clear();
+    }
+
+    pub(crate) fn count(&self) -> usize {
+        self.parts.len()
+    }
+
+    pub(crate) fn nonce(&self) -> &str {
+        &self.nonce
+    }
+}
+
+/// Decodes a share as Vault does: hex when it decodes to a plausible key length, else base64.
+fn decode_key(key: &str) -> Result<Zeroizing<Vec<u8>>, NodeError> {
+    if let Ok(bytes) = hex::decode(key) {
+        if (MIN_KEY_LEN..=MAX_KEY_LEN).contains(&bytes.len()) {
+            return Ok(Zeroizing::new(bytes));
+        }
+    }
+    B64.decode(key).map(Zeroizing::new).map_err(|_| {
+        NodeError::InvalidRequest("'key' must be a valid hex or base64 string".into())
+    })
+}
+
+impl Node {
+    /// Adds one key share (or resets progress) and unseals when the threshold is reached.
+    pub async fn unseal(&self, req: UnsealRequest) -> Result<SealStatus, NodeError> {
+        let mut progress = self.progress.lock().await;
+        if req.reset {
+            if !self.barrier.is_sealed() {
+                return Err(NodeError::InvalidRequest("vault is unsealed".into()));
+            }
+            progress.reset();
+            drop(progress);
+            return self.seal_status().await;
+        }
+        let key = match req.key.as_deref().map(str::trim) {
+            Some(k) if !k.is_empty() => decode_key(k)?,
+            _ => {
+                return Err(NodeError::InvalidRequest(
+                    "'key' must be specified in request body as JSON, or 'reset' set to true"
+                        .into(),
+                ))
+            }
+        };
+        let config = SealConfig::load(self.storage.as_ref())
+            .await?
+            .ok_or(NodeError::NotInitialized)?;
+        if !self.barrier.initialized().await? {
+            return Err(NodeError::NotInitialized);
+        }
+        if !self.barrier.is_sealed() {
+            drop(progress);
+            return self.seal_status().await;
+        }
+        if key.len() < MIN_KEY_LEN {
+            return Err(NodeError::InvalidRequest(format!(
+                "key is shorter than minimum {MIN_KEY_LEN} bytes"
+            )));
+        }
+        if key.len() > MAX_KEY_LEN {
+            return Err(NodeError::InvalidRequest(format!(
+                "key is longer than maximum {MAX_KEY_LEN} bytes"
+            )));
+        }
+        if req.migrate {
+            return Err(NodeError::InvalidRequest(
+                "can't perform a seal migration, no migration seal found".into(),
+            ));
+        }
+        // A share already given is ignored: no progress, no error.
+        if progress.parts.iter().any(|p| bool::from(p.ct_eq(&key))) {
+            drop(progress);
+            return self.seal_status().await;
+        }
+        if progress.parts.is_empty() {
+            progress.nonce = uuid::Uuid::new_v4().to_string();
+        }
+        progress.parts.push(key);
+        if progress.parts.len() < config.secret_threshold as usize {
+            drop(progress);
+            return self.seal_status().await;
+        }
+        // Threshold reached: progress is cleared whether or not the attempt succeeds.
+        let parts = std::mem::take(&mut progress.parts);
+        progress.reset();
+        let kek = if config.secret_threshold == 1 {
+            parts[0].clone()
+        } else {
+            let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
+            shares::combine(&refs).map_err(SealError::from)?
+        };
+        let wrapper = ShamirWrapper::new(&kek).map_err(|_| SealError::InvalidKey)?;
+        let root_key = read_stored_keys(self.storage.as_ref(), &wrapper).await?;
+        self.unseal_with_root_key(&root_key).await?;
+        drop(progress);
+        self.seal_status().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_decode_from_hex_or_base64() {
+        let raw = [0xABu8; 33];
+        assert_eq!(*decode_key(&hex::encode(raw)).unwrap(), raw.to_vec());
+        assert_eq!(*decode_key(&B64.encode(raw)).unwrap(), raw.to_vec());
+        // 32 hex-looking characters that decode to 16 bytes are taken as hex.
+        assert_eq!(decode_key(&"ab".repeat(16)).unwrap().len(), 16);
+        assert!(decode_key("not a key!").is_err());
+    }
+}

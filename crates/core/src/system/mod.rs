@@ -1,0 +1,76 @@
+//! The system backend mounted at `sys/`: mounts, key rotation and status.
+//!
+//! `sys/init`, `sys/unseal`, `sys/seal-status`, `sys/seal`, `sys/health` and `sys/leader` work
+//! while sealed or need the node itself, so the HTTP layer sends them straight to
+//! [`crate::node::Node`]; everything else under `sys/` is a logical path handled here.
+
+mod mounts;
+
+use serde_json::{json, Map, Value};
+
+use crate::logical::{BackendRequest, LogicalError, Operation, Response};
+use crate::node::{Active, NodeOptions};
+
+/// Whether `path` (relative to `sys/`) may be called without a token.
+pub(crate) fn is_unauthenticated(path: &str) -> bool {
+    path == "internal/ui/mounts" || path.starts_with("internal/ui/mounts/")
+}
+
+/// Whether `path` (relative to `sys/`) is root-protected: the ACL must grant `sudo`.
+pub(crate) fn requires_sudo(path: &str) -> bool {
+    matches!(path, "rotate" | "rotate/keyring" | "seal")
+}
+
+/// Handles a request below `sys/`.
+pub(crate) async fn handle(
+    active: &Active,
+    options: &NodeOptions,
+    req: &BackendRequest<'_>,
+) -> Result<Option<Response>, LogicalError> {
+    let op = req.operation;
+    match req.path {
+        "mounts" if op == Operation::Read => Ok(Some(mounts::list(active))),
+        p if p.starts_with("mounts/") => {
+            let path = &p["mounts/".len()..];
+            match op {
+                Operation::Read => mounts::read(active, path).map(Some),
+                Operation::Create | Operation::Update => {
+                    mounts::enable(active, options, path, req).await.map(|()| None)
+                }
+                Operation::Delete => mounts::disable(active, path).await.map(|()| None),
+                Operation::List => Err(LogicalError::UnsupportedOperation),
+            }
+        }
+        "rotate" | "rotate/keyring" if matches!(op, Operation::Update | Operation::Create) => {
+            let term = active.barrier.rotate().await?;
+            tracing::info!(term, "barrier key rotated");
+            Ok(None)
+        }
+        "key-status" if op == Operation::Read => {
+            let status = active.barrier.key_status()?;
+            let value = json!({
+                "term": status.term,
+                "install_time": status.install_time,
+                "encryptions": status.encryptions,
+            });
+            Ok(Some(Response::with_data(object(value))))
+        }
+        p if is_unauthenticated(p) && op == Operation::Read => {
+            let path = p.strip_prefix("internal/ui/mounts").unwrap_or("");
+            mounts::ui_mount(active, path.trim_start_matches('/')).map(Some)
+        }
+        "mounts" | "rotate" | "rotate/keyring" | "key-status" => {
+            Err(LogicalError::UnsupportedOperation)
+        }
+        p if is_unauthenticated(p) => Err(LogicalError::UnsupportedOperation),
+        other => Err(LogicalError::UnsupportedPath(format!("sys/{other}"))),
+    }
+}
+
+/// A JSON object from a `json!` literal that is known to be one.
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}

@@ -1,0 +1,275 @@
+//! The token store.
+//!
+//! Tokens are bearer secrets, so storage never holds them in plain form: entries live at
+//! `sys/token/id/<salted id>` and accessors at `sys/token/accessor/<salted accessor>`, salted as
+//! Vault does (HMAC-SHA256 with a per-store salt for ids containing `.`, SHA-1 otherwise).
+//! This issue creates root tokens (at init and for `-dev`); child tokens, TTLs and revocation
+//! build on the same records.
+
+mod backend;
+
+use std::collections::BTreeMap;
+
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::barrier::{BarrierError, BarrierView};
+use crate::error::{Classify, ErrorKind};
+use crate::random::random_base62;
+
+pub use backend::TokenBackend;
+
+/// Storage key of the salt, relative to the token store's view.
+const SALT_KEY: &str = "salt";
+/// Prefix of Vault ≥ 1.10 service tokens.
+const SERVICE_TOKEN_PREFIX: &str = "hvs.";
+
+/// Errors from the token store.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// A requested token id is already taken.
+    #[error("cannot create a token with a duplicate ID")]
+    DuplicateId,
+    /// A requested token id Vault would not allow.
+    #[error("custom token ids may not be empty, start with \"hvs.\" or \"s.\", or contain spaces")]
+    InvalidId,
+    /// A stored entry could not be parsed.
+    #[error("token store entry is corrupt: {0}")]
+    Corrupt(String),
+    /// The barrier failed.
+    #[error(transparent)]
+    Barrier(#[from] BarrierError),
+}
+
+impl Classify for TokenError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            TokenError::DuplicateId | TokenError::InvalidId => ErrorKind::InvalidRequest,
+            TokenError::Barrier(e) => e.kind(),
+            TokenError::Corrupt(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+/// What the store knows about a token (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenEntry {
+    /// The public handle used to look up or revoke the token without knowing it.
+    pub accessor: String,
+    /// Policy names, sorted; `["root"]` for root tokens.
+    pub policies: Vec<String>,
+    /// The path that created the token (`auth/token/root`, `auth/token/create`).
+    pub path: String,
+    /// Shown in audit logs and lookups.
+    pub display_name: String,
+    /// Free-form metadata.
+    #[serde(default)]
+    pub meta: Option<BTreeMap<String, String>>,
+    /// Uses left (0: unlimited).
+    #[serde(default)]
+    pub num_uses: u64,
+    /// Unix seconds.
+    pub creation_time: i64,
+    /// Time to live in seconds (0: never expires).
+    #[serde(default)]
+    pub ttl: u64,
+    /// Hard cap in seconds (0: none).
+    #[serde(default)]
+    pub explicit_max_ttl: u64,
+    /// Salted id of the parent token ("" for orphans).
+    #[serde(default)]
+    pub parent: String,
+    /// `service` (batch tokens are not stored).
+    #[serde(rename = "type")]
+    pub token_type: String,
+}
+
+impl TokenEntry {
+    /// Whether this token carries the root policy.
+    pub fn is_root(&self) -> bool {
+        self.policies.iter().any(|p| p == "root")
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct AccessorRecord {
+    salted_id: String,
+    accessor: String,
+}
+
+/// The token store over its barrier view (`sys/token/`).
+pub struct TokenStore {
+    view: BarrierView,
+    salt: String,
+}
+
+impl TokenStore {
+    /// Opens the store, creating its salt on first use.
+    pub async fn open(view: BarrierView) -> Result<Self, TokenError> {
+        let salt = match view.get(SALT_KEY).await? {
+            Some(bytes) => String::from_utf8(bytes)
+                .map_err(|_| TokenError::Corrupt("salt is not text".into()))?,
+            None => {
+                let salt = uuid::Uuid::new_v4().to_string();
+                view.put(SALT_KEY, salt.as_bytes()).await?;
+                salt
+            }
+        };
+        Ok(Self { view, salt })
+    }
+
+    /// The salted form of a token id or accessor, as used in storage keys.
+    pub fn salt_id(&self, id: &str) -> String {
+        if id.contains('.') {
+            // HMAC keys of any length are accepted, so this cannot fail.
+            let mut mac = Hmac::<Sha256>::new_from_slice(self.salt.as_bytes())
+                .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+            mac.update(id.as_bytes());
+            format!("h{}", hex::encode(mac.finalize().into_bytes()))
+        } else {
+            let mut hash = Sha1::new();
+            hash.update(self.salt.as_bytes());
+            hash.update(id.as_bytes());
+            hex::encode(hash.finalize())
+        }
+    }
+
+    /// Creates a root token (policies `["root"]`, no TTL, no parent) and returns it. `id`
+    /// chooses the token (`-dev-root-token-id`); otherwise it is `hvs.` + 24 base62 characters.
+    pub async fn create_root(&self, id: Option<&str>) -> Result<String, TokenError> {
+        let token = match id {
+            Some(id)
+                if id.is_empty()
+                    || id.starts_with(SERVICE_TOKEN_PREFIX)
+                    || id.starts_with("s.")
+                    || id.contains(char::is_whitespace) =>
+            {
+                return Err(TokenError::InvalidId)
+            }
+            Some(id) => id.to_owned(),
+            None => format!("{SERVICE_TOKEN_PREFIX}{}", random_base62(24)),
+        };
+        let salted = self.salt_id(&token);
+        if self.view.get(&format!("id/{salted}")).await?.is_some() {
+            return Err(TokenError::DuplicateId);
+        }
+        let entry = TokenEntry {
+            accessor: random_base62(24),
+            policies: vec!["root".into()],
+            path: "auth/token/root".into(),
+            display_name: "root".into(),
+            meta: None,
+            num_uses: 0,
+            creation_time: OffsetDateTime::now_utc().unix_timestamp(),
+            ttl: 0,
+            explicit_max_ttl: 0,
+            parent: String::new(),
+            token_type: "service".into(),
+        };
+        self.store(&salted, &entry).await?;
+        Ok(token)
+    }
+
+    /// Removes `token` and its accessor; removing an unknown token succeeds.
+    pub async fn revoke(&self, token: &str) -> Result<(), TokenError> {
+        let salted = self.salt_id(token);
+        if let Some(entry) = self.lookup(token).await? {
+            self.view
+                .delete(&format!("accessor/{}", self.salt_id(&entry.accessor)))
+                .await?;
+        }
+        self.view.delete(&format!("id/{salted}")).await?;
+        Ok(())
+    }
+
+    async fn store(&self, salted: &str, entry: &TokenEntry) -> Result<(), TokenError> {
+        let record = AccessorRecord {
+            salted_id: salted.to_owned(),
+            accessor: entry.accessor.clone(),
+        };
+        let accessor_key = format!("accessor/{}", self.salt_id(&entry.accessor));
+        self.view
+            .put(&accessor_key, &to_json(&record)?)
+            .await?;
+        self.view.put(&format!("id/{salted}"), &to_json(entry)?).await?;
+        Ok(())
+    }
+
+    /// The entry for `token`, or `None` if the store does not know it.
+    pub async fn lookup(&self, token: &str) -> Result<Option<TokenEntry>, TokenError> {
+        if token.is_empty() {
+            return Ok(None);
+        }
+        let Some(bytes) = self.view.get(&format!("id/{}", self.salt_id(token))).await? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| TokenError::Corrupt(e.to_string()))
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, TokenError> {
+    serde_json::to_vec(value).map_err(|e| TokenError::Corrupt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::barrier::Barrier;
+    use crate::random::random_key;
+    use crate::storage::{Backend, InmemBackend};
+    use std::sync::Arc;
+
+    async fn store() -> (Arc<dyn Backend>, TokenStore) {
+        let storage: Arc<dyn Backend> = Arc::new(InmemBackend::new());
+        let barrier = Arc::new(Barrier::new(storage.clone()));
+        let root = random_key(32);
+        barrier.initialize(&root, None).await.unwrap();
+        barrier.unseal(&root).await.unwrap();
+        let view = BarrierView::new(barrier, "sys/token/");
+        (storage, TokenStore::open(view).await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn root_tokens_are_stored_only_as_salted_hashes() {
+        let (storage, tokens) = store().await;
+        let token = tokens.create_root(None).await.unwrap();
+        assert!(token.starts_with("hvs.") && token.len() == 28, "{token}");
+        let entry = tokens.lookup(&token).await.unwrap().unwrap();
+        assert_eq!(entry.policies, vec!["root"]);
+        assert_eq!(entry.path, "auth/token/root");
+        assert!(entry.is_root());
+
+        let ids = storage.list("sys/token/id/").await.unwrap();
+        assert_eq!(ids, vec![tokens.salt_id(&token)]);
+        assert!(ids[0].starts_with('h') && ids[0].len() == 65);
+        assert!(!ids[0].contains(&token[4..]));
+        assert_eq!(tokens.lookup("hvs.unknown").await.unwrap(), None);
+        assert_eq!(tokens.lookup("").await.unwrap(), None);
+
+        tokens.revoke(&token).await.unwrap();
+        assert_eq!(tokens.lookup(&token).await.unwrap(), None);
+        assert!(storage.list("sys/token/id/").await.unwrap().is_empty());
+        assert!(storage.list("sys/token/accessor/").await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn custom_ids_are_checked() {
+        let (_storage, tokens) = store().await;
+        assert_eq!(tokens.create_root(Some("root")).await.unwrap(), "root");
+        assert!(matches!(
+            tokens.create_root(Some("root")).await,
+            Err(TokenError::DuplicateId)
+        ));
+        assert!(matches!(
+            tokens.create_root(Some("hvs.mine")).await,
+            Err(TokenError::InvalidId)
+        ));
+        // Ids without a dot use the SHA-1 form: 40 hex characters.
+        assert_eq!(tokens.salt_id("root").len(), 40);
+    }
+}
