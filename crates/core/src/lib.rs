@@ -16,12 +16,12 @@ pub mod logical;
 pub mod mount;
 pub mod node;
 pub mod policy;
+mod random;
 pub mod seal;
 pub mod storage;
 pub mod system;
-pub mod token;
-mod random;
 pub mod timefmt;
+pub mod token;
 
 /// The version reported by `sys/seal-status`, `sys/health` and `strongroom version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

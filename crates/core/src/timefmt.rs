@@ -80,7 +80,10 @@ mod tests {
     #[test]
     fn parses_seconds_and_go_durations() {
         assert_eq!(parse_duration("3600").unwrap(), Duration::from_secs(3600));
-        assert_eq!(parse_duration("768h").unwrap(), Duration::from_secs(768 * 3600));
+        assert_eq!(
+            parse_duration("768h").unwrap(),
+            Duration::from_secs(768 * 3600)
+        );
         assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
         assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
         assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
@@ -91,7 +94,10 @@ mod tests {
     fn rejects_garbage_with_a_reason() {
         for bad in ["", "h", "10x", "-5s", "1h-", "abc"] {
             let err = parse_duration(bad).unwrap_err();
-            assert!(err.to_string().starts_with("invalid duration"), "{bad}: {err}");
+            assert!(
+                err.to_string().starts_with("invalid duration"),
+                "{bad}: {err}"
+            );
         }
     }
 

@@ -86,8 +86,8 @@ impl Keyring {
 
     /// Parses a decrypted keyring.
     pub fn from_json(bytes: &[u8]) -> Result<Self, BarrierError> {
-        let ring: Keyring =
-            serde_json::from_slice(bytes).map_err(|e| BarrierError::CorruptKeyring(e.to_string()))?;
+        let ring: Keyring = serde_json::from_slice(bytes)
+            .map_err(|e| BarrierError::CorruptKeyring(e.to_string()))?;
         if ring.keys.is_empty() {
             return Err(BarrierError::CorruptKeyring("no keys".into()));
         }
@@ -191,8 +191,14 @@ mod tests {
         assert_eq!(json["Keys"][1]["Term"], 2);
         assert_eq!(json["Keys"][1]["Value"], B64.encode([3u8; 32]));
         assert_eq!(json["Keys"][1]["encryptions"], 42);
-        assert_eq!(json["RotationConfig"]["MaxOperations"], DEFAULT_MAX_OPERATIONS);
-        assert!(json["Keys"][0]["InstallTime"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(
+            json["RotationConfig"]["MaxOperations"],
+            DEFAULT_MAX_OPERATIONS
+        );
+        assert!(json["Keys"][0]["InstallTime"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z'));
 
         let back = Keyring::from_json(&ring.to_json()).unwrap();
         assert_eq!(back.active_term(), 2);

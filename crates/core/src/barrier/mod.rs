@@ -20,8 +20,8 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::error::{Classify, ErrorKind};
-use crate::storage::{Backend, StorageError};
 use crate::random::random_key;
+use crate::storage::{Backend, StorageError};
 use crate::timefmt::format_rfc3339;
 use keyring::Keyring;
 
@@ -80,7 +80,9 @@ pub enum BarrierError {
         term: u32,
     },
     /// Authentication of a stored value failed: it was altered, moved, or damaged.
-    #[error("decryption failed for the value stored at {0:?}: cipher: message authentication failed")]
+    #[error(
+        "decryption failed for the value stored at {0:?}: cipher: message authentication failed"
+    )]
     DecryptionFailed(String),
     /// The decrypted keyring is not valid.
     #[error("keyring is corrupt: {0}")]
@@ -128,7 +130,9 @@ impl Unsealed {
             .keys()
             .map(|k| Ok((k.term, aead::cipher(&k.value)?)))
             .collect::<Result<_, BarrierError>>()?;
-        let active = keyring.key(keyring.active_term()).map_or(0, |k| k.encryptions);
+        let active = keyring
+            .key(keyring.active_term())
+            .map_or(0, |k| k.encryptions);
         Ok(Self {
             keyring,
             ciphers,
@@ -364,7 +368,10 @@ mod tests {
     async fn sealed_barrier_refuses_everything() {
         let barrier = Barrier::new(Arc::new(InmemBackend::new()));
         assert!(matches!(barrier.get("a").await, Err(BarrierError::Sealed)));
-        assert!(matches!(barrier.put("a", b"x").await, Err(BarrierError::Sealed)));
+        assert!(matches!(
+            barrier.put("a", b"x").await,
+            Err(BarrierError::Sealed)
+        ));
         assert!(matches!(barrier.list("").await, Err(BarrierError::Sealed)));
         assert!(matches!(
             barrier.unseal(&[0u8; 32]).await,
@@ -379,7 +386,10 @@ mod tests {
         let raw = storage.get("secret/a").await.unwrap().unwrap();
         assert_eq!(&raw[..5], &[0, 0, 0, 1, 2]);
         assert!(!raw.windows(10).any(|w| w == b"plaintext!"));
-        assert_eq!(barrier.get("secret/a").await.unwrap().unwrap(), b"plaintext!");
+        assert_eq!(
+            barrier.get("secret/a").await.unwrap().unwrap(),
+            b"plaintext!"
+        );
     }
 
     #[tokio::test]
@@ -398,8 +408,14 @@ mod tests {
         barrier.put("old", b"one").await.unwrap();
         assert_eq!(barrier.rotate().await.unwrap(), 2);
         barrier.put("new", b"two").await.unwrap();
-        assert_eq!(aead::term_of("new", &storage.get("new").await.unwrap().unwrap()).unwrap(), 2);
-        assert_eq!(aead::term_of("old", &storage.get("old").await.unwrap().unwrap()).unwrap(), 1);
+        assert_eq!(
+            aead::term_of("new", &storage.get("new").await.unwrap().unwrap()).unwrap(),
+            2
+        );
+        assert_eq!(
+            aead::term_of("old", &storage.get("old").await.unwrap().unwrap()).unwrap(),
+            1
+        );
 
         barrier.seal();
         let again = Barrier::new(storage.clone());

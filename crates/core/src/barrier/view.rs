@@ -64,6 +64,8 @@ impl BarrierView {
         after: &str,
         limit: Option<usize>,
     ) -> Result<Vec<String>, BarrierError> {
-        self.barrier.list_page(&self.full(prefix), after, limit).await
+        self.barrier
+            .list_page(&self.full(prefix), after, limit)
+            .await
     }
 }

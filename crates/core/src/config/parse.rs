@@ -63,12 +63,8 @@ fn boolean(src: &Source, attr: &Attribute) -> Result<bool, ConfigError> {
 
 fn duration(src: &Source, attr: &Attribute) -> Result<Duration, ConfigError> {
     let text = scalar(src, attr)?;
-    parse_duration(&text).map_err(|e| {
-        src.error(
-            attr.span(),
-            format!("{:?}: {e}", attr.key.value().as_str()),
-        )
-    })
+    parse_duration(&text)
+        .map_err(|e| src.error(attr.span(), format!("{:?}: {e}", attr.key.value().as_str())))
 }
 
 /// The attributes of a block body, refusing nested blocks. (Duplicate keys are already a
@@ -272,13 +268,17 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
             Structure::Block(block) => match block.ident.value().as_str() {
                 "storage" => {
                     if storage_cfg.is_some() {
-                        return Err(src.error(block.span(), "only one storage block is allowed".into()));
+                        return Err(
+                            src.error(block.span(), "only one storage block is allowed".into())
+                        );
                     }
                     storage_cfg = Some(storage(&src, block)?);
                 }
                 "seal" => {
                     if seal_cfg.is_some() {
-                        return Err(src.error(block.span(), "only one seal block is allowed".into()));
+                        return Err(
+                            src.error(block.span(), "only one seal block is allowed".into())
+                        );
                     }
                     seal_cfg = Some(seal(&src, block)?);
                 }
@@ -290,28 +290,26 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
                     ))
                 }
             },
-            Structure::Attribute(attr) => {
-                match attr.key.value().as_str() {
-                    "api_addr" => config.api_addr = Some(scalar(&src, attr)?),
-                    "cluster_addr" => config.cluster_addr = Some(scalar(&src, attr)?),
-                    "cluster_name" => config.cluster_name = Some(scalar(&src, attr)?),
-                    "ui" => config.ui = boolean(&src, attr)?,
-                    "disable_mlock" => config.disable_mlock = boolean(&src, attr)?,
-                    "default_lease_ttl" => config.default_lease_ttl = Some(duration(&src, attr)?),
-                    "max_lease_ttl" => config.max_lease_ttl = Some(duration(&src, attr)?),
-                    "log_level" => {
-                        let level = scalar(&src, attr)?.to_ascii_lowercase();
-                        if !["trace", "debug", "info", "warn", "error"].contains(&level.as_str()) {
-                            return Err(src.error(
+            Structure::Attribute(attr) => match attr.key.value().as_str() {
+                "api_addr" => config.api_addr = Some(scalar(&src, attr)?),
+                "cluster_addr" => config.cluster_addr = Some(scalar(&src, attr)?),
+                "cluster_name" => config.cluster_name = Some(scalar(&src, attr)?),
+                "ui" => config.ui = boolean(&src, attr)?,
+                "disable_mlock" => config.disable_mlock = boolean(&src, attr)?,
+                "default_lease_ttl" => config.default_lease_ttl = Some(duration(&src, attr)?),
+                "max_lease_ttl" => config.max_lease_ttl = Some(duration(&src, attr)?),
+                "log_level" => {
+                    let level = scalar(&src, attr)?.to_ascii_lowercase();
+                    if !["trace", "debug", "info", "warn", "error"].contains(&level.as_str()) {
+                        return Err(src.error(
                                 attr.span(),
                                 format!("log_level {level:?} must be one of trace, debug, info, warn, error"),
                             ));
-                        }
-                        config.log_level = Some(level);
                     }
-                    _ => return Err(unknown_key(&src, attr, "top level", TOP_LEVEL_KEYS)),
+                    config.log_level = Some(level);
                 }
-            }
+                _ => return Err(unknown_key(&src, attr, "top level", TOP_LEVEL_KEYS)),
+            },
         }
     }
     config.storage = storage_cfg.ok_or_else(|| ConfigError::Invalid {
@@ -408,15 +406,22 @@ log_level         = "DEBUG"
         );
         assert!(err("ui = true\n").starts_with("t.hcl:1: a storage backend must be specified"));
         assert!(err("storage \"local\" {}\n").contains("\"path\" is required"));
-        assert!(err("storage \"inmem\" {}\nlistener \"tcp\" {}\n").contains("TLS listeners are not supported"));
-        assert!(err("storage \"inmem\" {}\nui = true\nui = false\n").starts_with("t.hcl:3:1: invalid attribute; expected unique attribute key"));
-        assert!(err("storage \"inmem\" {}\ndefault_lease_ttl = \"2h\"\nmax_lease_ttl = \"1h\"\n")
-            .starts_with("t.hcl:2: default_lease_ttl (7200s) cannot be greater"));
+        assert!(err("storage \"inmem\" {}\nlistener \"tcp\" {}\n")
+            .contains("TLS listeners are not supported"));
+        assert!(err("storage \"inmem\" {}\nui = true\nui = false\n")
+            .starts_with("t.hcl:3:1: invalid attribute; expected unique attribute key"));
+        assert!(
+            err("storage \"inmem\" {}\ndefault_lease_ttl = \"2h\"\nmax_lease_ttl = \"1h\"\n")
+                .starts_with("t.hcl:2: default_lease_ttl (7200s) cannot be greater")
+        );
     }
 
     #[test]
     fn syntax_errors_have_line_and_column() {
         let e = err("storage \"inmem\" {\n  path = \n}\n");
-        assert!(e.starts_with("t.hcl:2:") || e.starts_with("t.hcl:3:"), "{e}");
+        assert!(
+            e.starts_with("t.hcl:2:") || e.starts_with("t.hcl:3:"),
+            "{e}"
+        );
     }
 }

@@ -64,7 +64,10 @@ fn percent_decode(s: &str, plus_is_space: bool) -> String {
         match bytes[i] {
             b'+' if plus_is_space => out.push(b' '),
             b'%' => {
-                match (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+                match (
+                    bytes.get(i + 1).copied().and_then(hex),
+                    bytes.get(i + 2).copied().and_then(hex),
+                ) {
                     (Some(h), Some(l)) => {
                         out.push(h << 4 | l);
                         i += 2;
@@ -91,7 +94,9 @@ pub(super) fn parse_body(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
             "failed to parse JSON input: request body must be a JSON object, got {}",
             type_name(&other)
         ))),
-        Err(e) => Err(ApiError::bad_request(format!("failed to parse JSON input: {e}"))),
+        Err(e) => Err(ApiError::bad_request(format!(
+            "failed to parse JSON input: {e}"
+        ))),
     }
 }
 
@@ -146,7 +151,8 @@ impl ApiRequest {
                 let mut data = parse_body(&bytes)?;
                 for (k, v) in &query {
                     if k != "list" {
-                        data.entry(k.clone()).or_insert_with(|| Value::String(v.clone()));
+                        data.entry(k.clone())
+                            .or_insert_with(|| Value::String(v.clone()));
                     }
                 }
                 data

@@ -105,7 +105,10 @@ pub(super) async fn logical(node: &Node, api: ApiRequest) -> Response {
     let Some(operation) = api.operation else {
         return ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
-            format!("unsupported operation: method {} is not supported", api.method),
+            format!(
+                "unsupported operation: method {} is not supported",
+                api.method
+            ),
         )
         .into_response();
     };
@@ -125,7 +128,9 @@ pub(super) async fn logical(node: &Node, api: ApiRequest) -> Response {
 fn envelope(path: &str, reply: Reply) -> Response {
     let Some(response) = reply.response else {
         return match reply.operation {
-            Operation::Read | Operation::List => ApiError::empty(StatusCode::NOT_FOUND).into_response(),
+            Operation::Read | Operation::List => {
+                ApiError::empty(StatusCode::NOT_FOUND).into_response()
+            }
             _ => no_content(),
         };
     };

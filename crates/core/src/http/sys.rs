@@ -62,7 +62,10 @@ pub(super) async fn handle(node: &Node, endpoint: Endpoint, api: ApiRequest) -> 
     match endpoint {
         Endpoint::Init if read => {
             let status = node.health().await;
-            json_response(StatusCode::OK, &json!({ "initialized": status.initialized }))
+            json_response(
+                StatusCode::OK,
+                &json!({ "initialized": status.initialized }),
+            )
         }
         Endpoint::Init if write => match init_request(&api) {
             Ok(req) => match node.init(req).await {
@@ -138,15 +141,22 @@ async fn health(node: &Node, api: &ApiRequest) -> Response {
                 .parse::<u16>()
                 .ok()
                 .filter(|c| (100..=599).contains(c))
-                .ok_or_else(|| bad(format!("invalid value for {name:?}: expected an HTTP status code, got {v:?}"))),
+                .ok_or_else(|| {
+                    bad(format!(
+                        "invalid value for {name:?}: expected an HTTP status code, got {v:?}"
+                    ))
+                }),
         }
     };
     let flag = |name: &str| -> Result<bool, ApiError> {
         match api.query.iter().find(|(k, _)| k == name) {
             None => Ok(false),
             Some((_, v)) if v.is_empty() => Ok(true),
-            Some((_, v)) => crate::logical::parse_bool(v)
-                .ok_or_else(|| bad(format!("invalid value for {name:?}: expected a boolean, got {v:?}"))),
+            Some((_, v)) => crate::logical::parse_bool(v).ok_or_else(|| {
+                bad(format!(
+                    "invalid value for {name:?}: expected a boolean, got {v:?}"
+                ))
+            }),
         }
     };
     let status = node.health().await;

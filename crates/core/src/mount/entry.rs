@@ -133,7 +133,10 @@ pub(super) fn normalize_path(path: &str) -> Result<String, MountError> {
     if trimmed.is_empty() {
         return Err(MountError::Invalid("mount path cannot be empty".into()));
     }
-    if trimmed.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
+    if trimmed
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
         return Err(MountError::Invalid(format!(
             "invalid mount path {path:?}: empty, \".\" or \"..\" segments are not allowed"
         )));
@@ -198,7 +201,10 @@ mod tests {
     #[test]
     fn only_known_types_at_free_places_are_mountable() {
         let mut e = MountEntry::new(Table::Mounts, "sys/x/", "kv", "");
-        assert!(check_mountable(&e).unwrap_err().to_string().contains("reserved"));
+        assert!(check_mountable(&e)
+            .unwrap_err()
+            .to_string()
+            .contains("reserved"));
         e.path = "kv/".into();
         assert!(check_mountable(&e).is_ok());
         e.kind = "nosuch".into();

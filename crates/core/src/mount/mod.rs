@@ -215,7 +215,9 @@ impl Mounts {
         let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
         routes
             .keys()
-            .find(|existing| existing.starts_with(new_path) || new_path.starts_with(existing.as_str()))
+            .find(|existing| {
+                existing.starts_with(new_path) || new_path.starts_with(existing.as_str())
+            })
             .cloned()
     }
 

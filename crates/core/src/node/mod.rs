@@ -130,7 +130,8 @@ pub(crate) struct Active {
 impl Active {
     /// Loads the token store, mount tables and cluster identity after the barrier unsealed.
     async fn load(barrier: Arc<Barrier>, options: &NodeOptions) -> Result<Self, NodeError> {
-        let tokens = Arc::new(TokenStore::open(BarrierView::new(barrier.clone(), "sys/token/")).await?);
+        let tokens =
+            Arc::new(TokenStore::open(BarrierView::new(barrier.clone(), "sys/token/")).await?);
         let token_backend: Arc<dyn logical::Backend> = Arc::new(TokenBackend::new(tokens.clone()));
         let factory: Arc<Factory> = Arc::new(move |entry: &MountEntry| match entry.kind.as_str() {
             "system" => Some(Handler::System),
@@ -247,7 +248,9 @@ impl Node {
         active: &Active,
         token: Option<&str>,
     ) -> Result<TokenEntry, NodeError> {
-        let token = token.filter(|t| !t.is_empty()).ok_or(NodeError::PermissionDenied)?;
+        let token = token
+            .filter(|t| !t.is_empty())
+            .ok_or(NodeError::PermissionDenied)?;
         active
             .tokens
             .lookup(token)
@@ -266,9 +269,13 @@ impl Node {
         let token = if unauthenticated {
             None
         } else {
-            Some(self.authenticate(&active, req.client_token.as_deref()).await?)
+            Some(
+                self.authenticate(&active, req.client_token.as_deref())
+                    .await?,
+            )
         };
-        let (route, relative) = route.ok_or_else(|| NodeError::UnsupportedPath(req.path.clone()))?;
+        let (route, relative) =
+            route.ok_or_else(|| NodeError::UnsupportedPath(req.path.clone()))?;
         let mut backend_req = BackendRequest {
             operation: req.operation,
             path: &relative,

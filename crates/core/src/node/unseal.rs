@@ -55,9 +55,9 @@ fn decode_key(key: &str) -> Result<Zeroizing<Vec<u8>>, NodeError> {
             return Ok(Zeroizing::new(bytes));
         }
     }
-    B64.decode(key).map(Zeroizing::new).map_err(|_| {
-        NodeError::InvalidRequest("'key' must be a valid hex or base64 string".into())
-    })
+    B64.decode(key)
+        .map(Zeroizing::new)
+        .map_err(|_| NodeError::InvalidRequest("'key' must be a valid hex or base64 string".into()))
 }
 
 impl Node {

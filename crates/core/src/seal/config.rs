@@ -101,7 +101,10 @@ mod tests {
         assert_eq!(msg(1, 1), "ok");
         assert_eq!(msg(0, 1), "shares must be at least one");
         assert_eq!(msg(3, 0), "threshold must be at least one");
-        assert_eq!(msg(3, 1), "threshold must be greater than one for multiple shares");
+        assert_eq!(
+            msg(3, 1),
+            "threshold must be greater than one for multiple shares"
+        );
         assert_eq!(msg(256, 3), "shares must be less than 256");
         assert_eq!(msg(3, 4), "threshold cannot be larger than shares");
     }

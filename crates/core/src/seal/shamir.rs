@@ -46,7 +46,9 @@ impl Wrapper for ShamirWrapper {
 
     async fn decrypt(&self, blob: &BlobInfo) -> Result<Zeroizing<Vec<u8>>, SealError> {
         if blob.ciphertext.len() < IV_LEN {
-            return Err(SealError::Corrupt("stored keys ciphertext is too short".into()));
+            return Err(SealError::Corrupt(
+                "stored keys ciphertext is too short".into(),
+            ));
         }
         let (iv, ciphertext) = blob.ciphertext.split_at(IV_LEN);
         self.cipher

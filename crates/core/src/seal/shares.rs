@@ -215,14 +215,29 @@ mod tests {
 
     #[test]
     fn invalid_requests_are_refused() {
-        assert_eq!(split(b"k", 2, 3).unwrap_err(), SharesError::PartsBelowThreshold);
+        assert_eq!(
+            split(b"k", 2, 3).unwrap_err(),
+            SharesError::PartsBelowThreshold
+        );
         assert_eq!(split(b"k", 256, 3).unwrap_err(), SharesError::TooManyParts);
-        assert_eq!(split(b"k", 3, 1).unwrap_err(), SharesError::ThresholdTooSmall);
+        assert_eq!(
+            split(b"k", 3, 1).unwrap_err(),
+            SharesError::ThresholdTooSmall
+        );
         assert_eq!(split(b"", 3, 2).unwrap_err(), SharesError::EmptySecret);
         let s = split(b"key", 3, 2).unwrap();
         assert_eq!(combine(&[&s[0]]).unwrap_err(), SharesError::TooFewParts);
-        assert_eq!(combine(&[&s[0], &s[0]]).unwrap_err(), SharesError::DuplicatePart);
-        assert_eq!(combine(&[&s[0], &s[1][..3]]).unwrap_err(), SharesError::LengthMismatch);
-        assert_eq!(combine(&[&[1], &[2]]).unwrap_err(), SharesError::PartTooShort);
+        assert_eq!(
+            combine(&[&s[0], &s[0]]).unwrap_err(),
+            SharesError::DuplicatePart
+        );
+        assert_eq!(
+            combine(&[&s[0], &s[1][..3]]).unwrap_err(),
+            SharesError::LengthMismatch
+        );
+        assert_eq!(
+            combine(&[&[1], &[2]]).unwrap_err(),
+            SharesError::PartTooShort
+        );
     }
 }

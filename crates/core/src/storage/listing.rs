@@ -61,8 +61,7 @@ pub(super) async fn list_children<S: OrderedKeys>(
                 Some(i) => (&rest[..=i], Some(prefix.len() + i + 1)),
                 None => (rest, None),
             };
-            if !child.is_empty() && child > after && out.last().map(String::as_str) != Some(child)
-            {
+            if !child.is_empty() && child > after && out.last().map(String::as_str) != Some(child) {
                 out.push(child.to_owned());
                 if out.len() >= limit {
                     return Ok(out);
@@ -79,7 +78,10 @@ pub(super) async fn list_children<S: OrderedKeys>(
             None if exhausted => return Ok(out),
             None => {
                 // Continue right after the last key of this batch.
-                let mut next = keys.last().map(|k| k.as_bytes().to_vec()).unwrap_or_default();
+                let mut next = keys
+                    .last()
+                    .map(|k| k.as_bytes().to_vec())
+                    .unwrap_or_default();
                 next.push(0);
                 cursor = next;
             }

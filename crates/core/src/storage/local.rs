@@ -119,11 +119,9 @@ async fn migrate(pool: &SqlitePool, path: &str) -> Result<(), StorageError> {
                 found: app_id,
             });
         }
-        sqlx::query(
-            "CREATE TABLE entries (key BLOB NOT NULL PRIMARY KEY, value BLOB NOT NULL)",
-        )
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("CREATE TABLE entries (key BLOB NOT NULL PRIMARY KEY, value BLOB NOT NULL)")
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(&format!("PRAGMA application_id = {APPLICATION_ID}"))
             .execute(&mut *tx)
             .await?;
@@ -144,25 +142,24 @@ impl OrderedKeys for LocalBackend {
         max: usize,
     ) -> Result<Vec<String>, StorageError> {
         let max = i64::try_from(max).unwrap_or(i64::MAX);
-        let rows = match end {
-            Some(end) => {
-                sqlx::query(
+        let rows =
+            match end {
+                Some(end) => sqlx::query(
                     "SELECT key FROM entries WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3",
                 )
                 .bind(start)
                 .bind(end)
                 .bind(max)
                 .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query("SELECT key FROM entries WHERE key >= ?1 ORDER BY key LIMIT ?2")
-                    .bind(start)
-                    .bind(max)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+                .await?,
+                None => {
+                    sqlx::query("SELECT key FROM entries WHERE key >= ?1 ORDER BY key LIMIT ?2")
+                        .bind(start)
+                        .bind(max)
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+            };
         Ok(rows
             .iter()
             .map(|row| String::from_utf8_lossy(row.get::<&[u8], _>(0)).into_owned())

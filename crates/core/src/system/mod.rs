@@ -34,9 +34,9 @@ pub(crate) async fn handle(
             let path = &p["mounts/".len()..];
             match op {
                 Operation::Read => mounts::read(active, path).map(Some),
-                Operation::Create | Operation::Update => {
-                    mounts::enable(active, options, path, req).await.map(|()| None)
-                }
+                Operation::Create | Operation::Update => mounts::enable(active, options, path, req)
+                    .await
+                    .map(|()| None),
                 Operation::Delete => mounts::disable(active, path).await.map(|()| None),
                 Operation::List => Err(LogicalError::UnsupportedOperation),
             }

@@ -60,7 +60,10 @@ fn find(active: &Active, path: &str) -> Option<MountEntry> {
 /// `GET sys/mounts/:path`.
 pub(super) fn read(active: &Active, path: &str) -> Result<Response, LogicalError> {
     let entry = find(active, path).ok_or_else(|| {
-        LogicalError::InvalidRequest(format!("no secret engine mount at {}/", path.trim_matches('/')))
+        LogicalError::InvalidRequest(format!(
+            "no secret engine mount at {}/",
+            path.trim_matches('/')
+        ))
     })?;
     Ok(Response::with_data(object(describe(&entry))))
 }
@@ -111,7 +114,10 @@ pub(super) async fn enable(
     entry.local = fields.boolean("local")?.unwrap_or(false);
     entry.seal_wrap = fields.boolean("seal_wrap")?.unwrap_or(false);
     if entry.kind == "kv" {
-        entry.options.entry("version".into()).or_insert_with(|| "1".into());
+        entry
+            .options
+            .entry("version".into())
+            .or_insert_with(|| "1".into());
     }
     active.mounts.mount(entry).await.map_err(mount_error)
 }

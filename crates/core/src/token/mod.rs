@@ -191,10 +191,10 @@ impl TokenStore {
             accessor: entry.accessor.clone(),
         };
         let accessor_key = format!("accessor/{}", self.salt_id(&entry.accessor));
+        self.view.put(&accessor_key, &to_json(&record)?).await?;
         self.view
-            .put(&accessor_key, &to_json(&record)?)
+            .put(&format!("id/{salted}"), &to_json(entry)?)
             .await?;
-        self.view.put(&format!("id/{salted}"), &to_json(entry)?).await?;
         Ok(())
     }
 
@@ -203,7 +203,11 @@ impl TokenStore {
         if token.is_empty() {
             return Ok(None);
         }
-        let Some(bytes) = self.view.get(&format!("id/{}", self.salt_id(token))).await? else {
+        let Some(bytes) = self
+            .view
+            .get(&format!("id/{}", self.salt_id(token)))
+            .await?
+        else {
             return Ok(None);
         };
         serde_json::from_slice(&bytes)
@@ -254,7 +258,11 @@ mod tests {
         tokens.revoke(&token).await.unwrap();
         assert_eq!(tokens.lookup(&token).await.unwrap(), None);
         assert!(storage.list("sys/token/id/").await.unwrap().is_empty());
-        assert!(storage.list("sys/token/accessor/").await.unwrap().is_empty());
+        assert!(storage
+            .list("sys/token/accessor/")
+            .await
+            .unwrap()
+            .is_empty());
     }
 
     #[tokio::test]
