@@ -46,8 +46,7 @@ async fn a_foreign_sqlite_file_is_refused_untouched() {
         store.close().await;
     }
     // Pretend another application owns the file.
-    let conn = sqlx_raw(&path, "PRAGMA application_id = 42").await;
-    drop(conn);
+    sqlx_raw(&path, "PRAGMA application_id = 42").await;
     let before = std::fs::read(&path).unwrap();
     match LocalBackend::open(&path).await {
         Err(StorageError::ForeignFile { found, .. }) => assert_eq!(found, 42),
