@@ -206,7 +206,6 @@ impl Node {
         match Active::load(self.barrier.clone(), &self.options).await {
             Ok(active) => {
                 self.set_active(Some(Arc::new(active)));
-                tracing::info!("vault is unsealed");
                 Ok(())
             }
             Err(e) => {

@@ -131,6 +131,7 @@ impl Node {
         let wrapper = ShamirWrapper::new(&kek).map_err(|_| SealError::InvalidKey)?;
         let root_key = read_stored_keys(self.storage.as_ref(), &wrapper).await?;
         self.unseal_with_root_key(&root_key).await?;
+        tracing::info!("vault is unsealed");
         drop(progress);
         self.seal_status().await
     }

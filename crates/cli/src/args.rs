@@ -1,0 +1,147 @@
+//! Command-line arguments.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "strongroom",
+    version,
+    about = "A Vault-compatible secrets server"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a server (`-dev` for an in-memory, unsealed development server).
+    Server(ServerArgs),
+    /// Print the version.
+    Version,
+}
+
+/// `strongroom server` options, named as Vault's.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// In-memory development server: initialized, unsealed, root token printed.
+    #[arg(long)]
+    pub dev: bool,
+    /// The root token to create in -dev mode (instead of a random one).
+    #[arg(
+        long = "dev-root-token-id",
+        value_name = "ID",
+        env = "VAULT_DEV_ROOT_TOKEN_ID"
+    )]
+    pub dev_root_token_id: Option<String>,
+    /// The address the -dev server listens on.
+    #[arg(
+        long = "dev-listen-address",
+        value_name = "ADDR",
+        env = "VAULT_DEV_LISTEN_ADDRESS",
+        default_value = "127.0.0.1:8200"
+    )]
+    pub dev_listen_address: String,
+    /// An HCL configuration file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Log verbosity: trace, debug, info, warn or error (overrides `log_level`).
+    #[arg(long = "log-level", value_name = "LEVEL", env = "VAULT_LOG_LEVEL")]
+    pub log_level: Option<String>,
+}
+
+/// Rewrites Go-style long flags (`-dev`, `-config=x`) to GNU style (`--dev`, `--config=x`).
+pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut out = Vec::new();
+    let mut passthrough = false;
+    for arg in args {
+        let converted = match arg.to_str() {
+            Some("--") => {
+                passthrough = true;
+                None
+            }
+            Some(s)
+                if !passthrough
+                    && s.len() > 2
+                    && s.starts_with('-')
+                    && !s.starts_with("--")
+                    && s.as_bytes()[1].is_ascii_alphabetic() =>
+            {
+                Some(OsString::from(format!("-{s}")))
+            }
+            _ => None,
+        };
+        out.push(converted.unwrap_or(arg));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(args: &[&str]) -> Vec<String> {
+        normalize(args.iter().map(OsString::from))
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn go_style_flags_become_gnu_style() {
+        assert_eq!(
+            norm(&[
+                "strongroom",
+                "server",
+                "-dev",
+                "-dev-root-token-id=abc",
+                "-config",
+                "f.hcl"
+            ]),
+            [
+                "strongroom",
+                "server",
+                "--dev",
+                "--dev-root-token-id=abc",
+                "--config",
+                "f.hcl"
+            ]
+        );
+        assert_eq!(
+            norm(&["x", "--dev", "-h", "-", "--", "-keep"]),
+            ["x", "--dev", "-h", "-", "--", "-keep"]
+        );
+    }
+
+    #[test]
+    fn vault_style_command_lines_parse() {
+        let cli = Cli::parse_from(normalize(
+            [
+                "strongroom",
+                "server",
+                "-dev",
+                "-dev-root-token-id=root",
+                "-dev-listen-address=127.0.0.1:8300",
+            ]
+            .map(OsString::from),
+        ));
+        let Command::Server(args) = cli.command else {
+            panic!("expected server")
+        };
+        assert!(args.dev);
+        assert_eq!(args.dev_root_token_id.as_deref(), Some("root"));
+        assert_eq!(args.dev_listen_address, "127.0.0.1:8300");
+        let cli = Cli::parse_from(normalize(
+            ["strongroom", "server", "-config=/etc/sr.hcl"].map(OsString::from),
+        ));
+        let Command::Server(args) = cli.command else {
+            panic!("expected server")
+        };
+        assert_eq!(args.config, Some(PathBuf::from("/etc/sr.hcl")));
+    }
+}

@@ -1,0 +1,239 @@
+//! `strongroom server`: run a node behind the HTTP API until SIGINT or SIGTERM.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use strongroom_core::config::{Config, ListenerConfig, SealConfig, StorageConfig};
+use strongroom_core::node::{Node, NodeError};
+use strongroom_core::storage::{Backend, InmemBackend, LocalBackend, StorageError};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::args::ServerArgs;
+
+/// How long in-flight requests may run after a shutdown signal before the node seals anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Why the server could not start or stopped abnormally.
+#[derive(Debug, thiserror::Error)]
+enum ServerError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("Error loading configuration: {0}")]
+    Config(#[from] strongroom_core::config::ConfigError),
+    #[error("Error initializing storage: {0}")]
+    Storage(#[from] StorageError),
+    #[error("Error listening on {address}: {source}")]
+    Listen {
+        address: String,
+        source: std::io::Error,
+    },
+    #[error("Error setting up the development server: {0}")]
+    Dev(#[from] NodeError),
+    #[error("Error serving HTTP: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Runs the server; the exit code is 0 after a clean shutdown, 1 on any error.
+pub fn run(args: ServerArgs) -> ExitCode {
+    let config = match load_config(&args) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let level = args
+        .log_level
+        .clone()
+        .or_else(|| config.log_level.clone())
+        .unwrap_or_else(|| "info".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(format!(
+                "warn,strongroom={level},strongroom_core={level}"
+            ))
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Error starting the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(config, &args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(args: &ServerArgs) -> Result<Config, ServerError> {
+    match (&args.config, args.dev) {
+        (Some(_), true) => Err(ServerError::Usage(
+            "-dev and -config cannot be combined: -dev always runs in memory".into(),
+        )),
+        (Some(path), false) => Ok(Config::load(path)?),
+        (None, true) => Ok(Config::parse(
+            &format!(
+                "storage \"inmem\" {{}}\nlistener \"tcp\" {{\n  address = \"{}\"\n  tls_disable = true\n}}\n",
+                args.dev_listen_address
+            ),
+            "-dev",
+        )?),
+        (None, false) => Err(ServerError::Usage(
+            "A configuration file must be given with -config=FILE, or use -dev for a development server"
+                .into(),
+        )),
+    }
+}
+
+async fn open_storage(config: &StorageConfig) -> Result<Arc<dyn Backend>, ServerError> {
+    Ok(match config {
+        StorageConfig::Inmem => Arc::new(InmemBackend::new()),
+        StorageConfig::Local { path } => Arc::new(LocalBackend::open(path).await?),
+    })
+}
+
+fn describe_storage(config: &StorageConfig) -> String {
+    match config {
+        StorageConfig::Inmem => "inmem".into(),
+        StorageConfig::Local { path } => format!("local (path: {})", path.display()),
+    }
+}
+
+async fn serve(config: Config, args: &ServerArgs) -> Result<(), ServerError> {
+    let storage = open_storage(&config.storage).await?;
+    let node = Node::new(storage, config.node_options());
+    let mut listeners = Vec::new();
+    for ListenerConfig { address } in &config.listeners {
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|source| ServerError::Listen {
+                address: address.clone(),
+                source,
+            })?;
+        listeners.push((address.clone(), listener));
+    }
+
+    let dev_credentials = if args.dev {
+        Some(node.dev_init(args.dev_root_token_id.as_deref()).await?)
+    } else {
+        None
+    };
+
+    let options = config.node_options();
+    println!("==> Strongroom server configuration:\n");
+    println!(
+        "             Api Address: {}",
+        options.api_addr.as_deref().unwrap_or("(none)")
+    );
+    if let Some(cluster) = &options.cluster_addr {
+        println!("         Cluster Address: {cluster}");
+    }
+    for (i, (address, _)) in listeners.iter().enumerate() {
+        println!(
+            "              Listener {}: tcp (addr: \"{address}\", tls: \"disabled\")",
+            i + 1
+        );
+    }
+    println!(
+        "                 Storage: {}",
+        describe_storage(&config.storage)
+    );
+    println!(
+        "                    Seal: {}",
+        match config.seal {
+            SealConfig::Shamir => "shamir",
+        }
+    );
+    println!(
+        "                 Version: Strongroom v{}\n",
+        strongroom_core::VERSION
+    );
+    if let Some((unseal_key, root_token)) = &dev_credentials {
+        print_dev_banner(
+            options.api_addr.as_deref().unwrap_or(""),
+            unseal_key,
+            root_token,
+        );
+    }
+    println!("==> Strongroom server started! Log data will stream in below:\n");
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut servers = tokio::task::JoinSet::new();
+    for (_, listener) in listeners {
+        let app = strongroom_core::http::router(node.clone());
+        let mut stop = stop_rx.clone();
+        servers.spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                })
+                .await
+        });
+    }
+
+    let signal = wait_for_signal().await;
+    tracing::info!(signal, "shutdown triggered, draining requests");
+    let _ = stop_tx.send(true);
+    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        let mut result = Ok(());
+        while let Some(joined) = servers.join_next().await {
+            if let Ok(Err(e)) = joined {
+                result = Err(ServerError::Serve(e));
+            }
+        }
+        result
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!("requests still running after {SHUTDOWN_GRACE:?}; sealing anyway");
+        servers.abort_all();
+    }
+    node.shutdown().await;
+    tracing::info!("sealed and stopped");
+    drained.unwrap_or(Ok(()))
+}
+
+fn print_dev_banner(api_addr: &str, unseal_key: &str, root_token: &str) {
+    println!(
+        "WARNING! dev mode is enabled! Everything is kept in memory and lost on exit; the server\n\
+         starts initialized and unsealed with a single unseal key.\n\n\
+         To use the vault or bao CLI against it:\n\n    \
+         $ export VAULT_ADDR='{api_addr}'\n    \
+         $ export VAULT_TOKEN='{root_token}'\n\n\
+         The unseal key and root token are shown below in case you want to\n\
+         seal/unseal the server or re-authenticate.\n\n\
+         Unseal Key: {unseal_key}\n\
+         Root Token: {root_token}\n\n\
+         Development mode should NOT be used in production installations!\n"
+    );
+}
+
+/// Waits for SIGINT or SIGTERM and names the one received.
+async fn wait_for_signal() -> &'static str {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        // Without signal handlers the server can only be killed; keep serving.
+        std::future::pending::<()>().await;
+        return "none";
+    };
+    tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    }
+}
