@@ -1,0 +1,3 @@
+//! Tauri commands, one file per domain; each is a few lines over the core.
+
+pub mod api;

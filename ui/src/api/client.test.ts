@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { VaultClient, VaultError, errorsOf } from './client'
+import { httpTransport } from './transports'
+import type { ApiReply } from './types'
+import { isDesktop } from '../platform'
+
+describe('errorsOf', () => {
+  it('reads Vault error lists and ignores other shapes', () => {
+    expect(errorsOf({ errors: ['Vault is sealed'] })).toEqual(['Vault is sealed'])
+    expect(errorsOf({ errors: [] })).toEqual([])
+    expect(errorsOf({ data: {} })).toEqual([])
+    expect(errorsOf(null)).toEqual([])
+  })
+})
+
+describe('VaultClient', () => {
+  it('resolves 2xx bodies and sends the token', async () => {
+    const seen: unknown[] = []
+    const client = new VaultClient(async (req) => {
+      seen.push(req)
+      return { status: 200, body: { sealed: true, t: 3, n: 5 } } satisfies ApiReply
+    }, 'hvs.abc')
+    await expect(client.sealStatus()).resolves.toMatchObject({ sealed: true, t: 3, n: 5 })
+    expect(seen).toEqual([{ method: 'GET', path: 'sys/seal-status', token: 'hvs.abc', body: undefined }])
+  })
+
+  it('rejects error answers with their status and messages', async () => {
+    const client = new VaultClient(async () => ({ status: 503, body: { errors: ['Vault is sealed'] } }))
+    const error = await client.request('GET', 'secret/x').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(VaultError)
+    expect((error as VaultError).status).toBe(503)
+    expect((error as VaultError).message).toBe('Vault is sealed')
+  })
+
+  it('names the status when the error list is empty (404 for a missing secret)', async () => {
+    const client = new VaultClient(async () => ({ status: 404, body: { errors: [] } }))
+    await expect(client.request('GET', 'secret/missing')).rejects.toThrow('HTTP 404')
+  })
+})
+
+describe('httpTransport', () => {
+  it('maps requests onto /v1 with X-Vault-Token and JSON bodies', async () => {
+    const calls: [string, RequestInit][] = []
+    const fakeFetch = (async (url: string, init: RequestInit) => {
+      calls.push([url, init])
+      return new Response(init.method === 'PUT' ? null : '{"ok":true}', { status: init.method === 'PUT' ? 204 : 200 })
+    }) as unknown as typeof fetch
+    const transport = httpTransport('http://127.0.0.1:8200', fakeFetch)
+    expect(await transport({ method: 'PUT', path: 'secret/a', token: 't', body: { k: 'v' } })).toEqual({ status: 204, body: null })
+    expect(await transport({ method: 'GET', path: 'sys/health' })).toEqual({ status: 200, body: { ok: true } })
+    expect(calls[0]).toEqual([
+      'http://127.0.0.1:8200/v1/secret/a',
+      { method: 'PUT', headers: { 'X-Vault-Token': 't', 'Content-Type': 'application/json' }, body: '{"k":"v"}' },
+    ])
+    expect(calls[1]?.[1].headers).toEqual({})
+  })
+})
+
+describe('platform', () => {
+  it('detects the desktop shell by its IPC bridge', () => {
+    expect(isDesktop({ __TAURI_INTERNALS__: {} })).toBe(true)
+    expect(isDesktop({})).toBe(false)
+  })
+})
