@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 /// The command line.
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(
     name = "strongroom",
     version,
@@ -18,7 +18,7 @@ pub struct Cli {
 }
 
 /// Subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Start a server (`-dev` for an in-memory, unsealed development server).
     Server(ServerArgs),
@@ -26,8 +26,9 @@ pub enum Command {
     Version,
 }
 
-/// `strongroom server` options, named as Vault's.
-#[derive(Debug, Args)]
+/// `strongroom server` options, named as Vault's. (No `Debug`: `dev_root_token_id` is a
+/// credential.)
+#[derive(Args)]
 pub struct ServerArgs {
     /// In-memory development server: initialized, unsealed, root token printed.
     #[arg(long)]

@@ -10,8 +10,9 @@ use tower::ServiceExt;
 use crate::error::CommandError;
 use crate::state::AppState;
 
-/// The HTTP status and JSON body of an API answer (body `null` for 204).
-#[derive(Debug, Serialize)]
+/// The HTTP status and JSON body of an API answer (body `null` for 204). No `Debug`: bodies
+/// carry secrets.
+#[derive(Serialize)]
 pub struct ApiReply {
     pub status: u16,
     pub body: Value,

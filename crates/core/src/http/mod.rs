@@ -17,7 +17,7 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::Request;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 
 use crate::node::Node;
@@ -38,7 +38,7 @@ pub fn router(node: Arc<Node>) -> Router {
 async fn dispatch(State(node): State<Arc<Node>>, req: Request<Body>) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
-    let response = match ApiRequest::read(req).await {
+    match ApiRequest::read(req).await {
         Ok(api) => {
             let path = api.path.clone();
             let response = match sys::raw_endpoint(&path) {
@@ -56,8 +56,5 @@ async fn dispatch(State(node): State<Arc<Node>>, req: Request<Body>) -> Response
             response
         }
         Err(error) => error.into_response(),
-    };
-    response
+    }
 }
-
-use axum::response::IntoResponse;

@@ -44,7 +44,7 @@ impl Operation {
 }
 
 /// A request for a logical path such as `secret/app` or `sys/mounts/secret`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Request {
     /// The operation.
     pub operation: Operation,
@@ -54,6 +54,21 @@ pub struct Request {
     pub data: Map<String, Value>,
     /// The client token, from `X-Vault-Token` or `Authorization: Bearer`.
     pub client_token: Option<String>,
+}
+
+/// Shows field names only: bodies carry secrets and the token is a credential.
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("path", &self.path)
+            .field("data_keys", &self.data.keys().collect::<Vec<_>>())
+            .field(
+                "client_token",
+                &self.client_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 
 /// What a backend sees: the request relative to its mount, its own storage, and the caller.
@@ -80,7 +95,7 @@ impl BackendRequest<'_> {
 }
 
 /// A backend's answer; `None` from a backend means "no content" (HTTP 204).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Response {
     /// The `data` object.
     pub data: Option<Map<String, Value>>,
@@ -88,6 +103,20 @@ pub struct Response {
     pub warnings: Vec<String>,
     /// The `auth` block (token creation, lookups that return auth).
     pub auth: Option<Value>,
+}
+
+/// Shows field names only: response data carries secrets.
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field(
+                "data_keys",
+                &self.data.as_ref().map(|d| d.keys().collect::<Vec<_>>()),
+            )
+            .field("warnings", &self.warnings)
+            .field("auth", &self.auth.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl Response {
@@ -153,5 +182,28 @@ pub trait Backend: Send + Sync {
     /// `update`. `None` means the backend does not distinguish (always `update`).
     async fn exists(&self, _req: &BackendRequest<'_>) -> Result<Option<bool>, LogicalError> {
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let data = json!({"password": "hunter2"}).as_object().unwrap().clone();
+        let req = Request {
+            operation: Operation::Update,
+            path: "secret/app".into(),
+            data: data.clone(),
+            client_token: Some("hvs.SECRETTOKEN".into()),
+        };
+        let shown = format!("{req:?} {:?}", Response::with_data(data));
+        assert!(shown.contains("password") && shown.contains("secret/app"));
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("SECRETTOKEN"),
+            "{shown}"
+        );
     }
 }

@@ -53,6 +53,9 @@ pub enum NodeError {
     /// No mount handles the path.
     #[error("no handler for route {0:?}. route entry not found.")]
     UnsupportedPath(String),
+    /// A record the node keeps in storage is damaged.
+    #[error("{0}")]
+    Corrupt(String),
     /// From a backend.
     #[error(transparent)]
     Logical(#[from] LogicalError),
@@ -82,6 +85,7 @@ impl Classify for NodeError {
             | NodeError::InvalidRequest(_) => ErrorKind::InvalidRequest,
             NodeError::PermissionDenied => ErrorKind::PermissionDenied,
             NodeError::UnsupportedPath(_) => ErrorKind::UnsupportedPath,
+            NodeError::Corrupt(_) => ErrorKind::Internal,
             NodeError::Logical(e) => e.kind(),
             NodeError::Barrier(e) => e.kind(),
             NodeError::Seal(e) => e.kind(),

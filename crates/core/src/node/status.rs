@@ -29,9 +29,8 @@ impl ClusterInfo {
         options: &NodeOptions,
     ) -> Result<Self, NodeError> {
         if let Some(bytes) = barrier.get(CLUSTER_INFO_PATH).await? {
-            let mut info: ClusterInfo = serde_json::from_slice(&bytes).map_err(|e| {
-                NodeError::InvalidRequest(format!("{CLUSTER_INFO_PATH} is corrupt: {e}"))
-            })?;
+            let mut info: ClusterInfo = serde_json::from_slice(&bytes)
+                .map_err(|e| NodeError::Corrupt(format!("{CLUSTER_INFO_PATH} is corrupt: {e}")))?;
             if let Some(name) = &options.cluster_name {
                 info.name = name.clone();
             }

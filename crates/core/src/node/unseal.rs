@@ -16,7 +16,7 @@ const MIN_KEY_LEN: usize = 16;
 const MAX_KEY_LEN: usize = 32 + shares::SHARE_OVERHEAD;
 
 /// The body of `PUT sys/unseal`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct UnsealRequest {
     /// One key share, hex or base64.
     pub key: Option<String>,
@@ -24,6 +24,17 @@ pub struct UnsealRequest {
     pub reset: bool,
     /// Seal migration (needs a migration seal, which this build does not have yet).
     pub migrate: bool,
+}
+
+/// Never shows the key share.
+impl std::fmt::Debug for UnsealRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnsealRequest")
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .field("reset", &self.reset)
+            .field("migrate", &self.migrate)
+            .finish()
+    }
 }
 
 /// Shares entered so far, wiped when dropped or reset.
@@ -149,5 +160,14 @@ mod tests {
         // 32 hex-looking characters that decode to 16 bytes are taken as hex.
         assert_eq!(decode_key(&"ab".repeat(16)).unwrap().len(), 16);
         assert!(decode_key("not a key!").is_err());
+    }
+
+    #[test]
+    fn debug_output_hides_the_share() {
+        let req = UnsealRequest {
+            key: Some("c2VjcmV0LXNoYXJl".into()),
+            ..UnsealRequest::default()
+        };
+        assert!(!format!("{req:?}").contains("c2VjcmV0"));
     }
 }

@@ -41,7 +41,7 @@ pub(crate) async fn handle(
                 Operation::List => Err(LogicalError::UnsupportedOperation),
             }
         }
-        "rotate" | "rotate/keyring" if matches!(op, Operation::Update | Operation::Create) => {
+        "rotate" | "rotate/keyring" if op == Operation::Update => {
             let term = active.barrier.rotate().await?;
             tracing::info!(term, "barrier key rotated");
             Ok(None)
