@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { VaultClient, VaultError, errorsOf } from './client'
-import { httpTransport } from './transports'
+import { httpTransport, ipcError } from './transports'
 import type { ApiReply } from './types'
 import { isDesktop } from '../platform'
 
@@ -60,5 +60,16 @@ describe('platform', () => {
   it('detects the desktop shell by its IPC bridge', () => {
     expect(isDesktop({ __TAURI_INTERNALS__: {} })).toBe(true)
     expect(isDesktop({})).toBe(false)
+  })
+})
+
+describe('ipcError', () => {
+  it('turns the shell\'s tagged errors into readable Errors', () => {
+    const error = ipcError({ kind: 'startup', message: 'strongroom.hcl:2: unknown key "pth"' })
+    expect(error.message).toBe('strongroom.hcl:2: unknown key "pth"')
+    expect(error.name).toBe('startup')
+    expect(ipcError('plain text').message).toBe('plain text')
+    const original = new Error('x')
+    expect(ipcError(original)).toBe(original)
   })
 })

@@ -1,6 +1,21 @@
 import { invoke } from '@tauri-apps/api/core'
 import type { ApiReply, Transport } from './types'
 
+/**
+ * The desktop shell rejects with a tagged `{kind, message}` (for example when the core could
+ * not start); turn that into an Error whose message is what the user should read.
+ */
+export function ipcError(rejection: unknown): Error {
+  if (rejection instanceof Error) return rejection
+  if (rejection !== null && typeof rejection === 'object' && 'message' in rejection) {
+    const { kind, message } = rejection as { kind?: unknown; message: unknown }
+    const error = new Error(String(message))
+    error.name = typeof kind === 'string' ? kind : 'IpcError'
+    return error
+  }
+  return new Error(String(rejection))
+}
+
 /** In the desktop app: the request goes to the core in-process, no TCP port involved. */
 export const ipcTransport: Transport = (request) =>
   invoke<ApiReply>('vault_request', {
@@ -8,6 +23,8 @@ export const ipcTransport: Transport = (request) =>
     path: request.path,
     token: request.token ?? null,
     body: request.body ?? null,
+  }).catch((rejection: unknown) => {
+    throw ipcError(rejection)
   })
 
 /** In a browser (served by `strongroom server`): plain HTTP to the same API. */
