@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use strongroom_core::config::{Config, StorageConfig};
+use strongroom_core::config::{render_local, Config};
 use strongroom_core::node::Node;
-use strongroom_core::storage::{Backend, InmemBackend, LocalBackend};
 
 use crate::error::CommandError;
 
@@ -24,25 +23,13 @@ pub struct AppState {
     pub core: Result<Core, CommandError>,
 }
 
-/// Quotes `text` as an HCL string literal.
-fn hcl_string(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-/// The first-run configuration: embedded local storage and the Shamir seal.
-fn default_config(data_dir: &Path) -> String {
-    format!(
-        "# Strongroom desktop configuration (also readable by `strongroom server -config`).\n\
-         storage \"local\" {{\n  path = {}\n}}\n\nseal \"shamir\" {{}}\n",
-        hcl_string(&data_dir.join("strongroom.db").display().to_string())
-    )
-}
-
+/// Reads the app's config, writing the first-run default (embedded local storage in
+/// `data_dir`, Shamir seal) when there is none.
 fn load_or_create_config(config_dir: &Path, data_dir: &Path) -> Result<(PathBuf, Config), String> {
     let path = config_dir.join(CONFIG_FILE);
     if !path.exists() {
         std::fs::create_dir_all(config_dir)
-            .and_then(|()| std::fs::write(&path, default_config(data_dir)))
+            .and_then(|()| std::fs::write(&path, render_local(&data_dir.join("strongroom.db"))))
             .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     }
     let config = Config::load(&path).map_err(|e| e.to_string())?;
@@ -54,12 +41,7 @@ impl AppState {
     pub async fn open(config_dir: PathBuf, data_dir: PathBuf) -> Self {
         let core = async {
             let (path, config) = load_or_create_config(&config_dir, &data_dir)?;
-            let storage: Arc<dyn Backend> = match &config.storage {
-                StorageConfig::Inmem => Arc::new(InmemBackend::new()),
-                StorageConfig::Local { path } => {
-                    Arc::new(LocalBackend::open(path).await.map_err(|e| e.to_string())?)
-                }
-            };
+            let storage = config.storage.open().await.map_err(|e| e.to_string())?;
             tracing::info!(config = %path.display(), storage = storage.kind(), "core started");
             let node = Node::new(storage, config.node_options());
             let router = strongroom_core::http::router(node.clone());
@@ -84,6 +66,7 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strongroom_core::config::StorageConfig;
 
     #[test]
     fn first_run_writes_a_config_the_server_can_read() {

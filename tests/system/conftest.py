@@ -99,19 +99,18 @@ class Server:
         return result
 
 
-def local_config(workdir, port, db_name="strongroom.db", extra=""):
+def local_config(workdir, port):
     path = Path(workdir) / "server.hcl"
     path.write_text(
         f"""
 storage "local" {{
-  path = "{Path(workdir) / db_name}"
+  path = "{Path(workdir) / "strongroom.db"}"
 }}
 listener "tcp" {{
   address     = "127.0.0.1:{port}"
   tls_disable = true
 }}
 disable_mlock = true
-{extra}
 """
     )
     return path
@@ -122,12 +121,12 @@ def servers(tmp_path):
     """Factory for servers; every server started through it is stopped at the end."""
     started = []
 
-    def make(args=None, config=None, name="server"):
+    def make(args=None, name="server"):
         port = free_port()
         workdir = tmp_path / name
         workdir.mkdir(exist_ok=True)
         if args is None:
-            cfg = config or local_config(workdir, port)
+            cfg = local_config(workdir, port)
             args = ["server", f"-config={cfg}"]
         else:
             args = [a.replace("{port}", str(port)) for a in args]

@@ -1,12 +1,11 @@
 //! `strongroom server`: run a node behind the HTTP API until SIGINT or SIGTERM.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use strongroom_core::config::{Config, ListenerConfig, SealConfig, StorageConfig};
 use strongroom_core::node::{Node, NodeError};
-use strongroom_core::storage::{Backend, InmemBackend, LocalBackend, StorageError};
+use strongroom_core::storage::StorageError;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -84,25 +83,12 @@ fn load_config(args: &ServerArgs) -> Result<Config, ServerError> {
             "-dev and -config cannot be combined: -dev always runs in memory".into(),
         )),
         (Some(path), false) => Ok(Config::load(path)?),
-        (None, true) => Ok(Config::parse(
-            &format!(
-                "storage \"inmem\" {{}}\nlistener \"tcp\" {{\n  address = \"{}\"\n  tls_disable = true\n}}\n",
-                args.dev_listen_address
-            ),
-            "-dev",
-        )?),
+        (None, true) => Ok(Config::dev(&args.dev_listen_address)?),
         (None, false) => Err(ServerError::Usage(
             "A configuration file must be given with -config=FILE, or use -dev for a development server"
                 .into(),
         )),
     }
-}
-
-async fn open_storage(config: &StorageConfig) -> Result<Arc<dyn Backend>, ServerError> {
-    Ok(match config {
-        StorageConfig::Inmem => Arc::new(InmemBackend::new()),
-        StorageConfig::Local { path } => Arc::new(LocalBackend::open(path).await?),
-    })
 }
 
 fn describe_storage(config: &StorageConfig) -> String {
@@ -113,7 +99,7 @@ fn describe_storage(config: &StorageConfig) -> String {
 }
 
 async fn serve(config: Config, args: &ServerArgs) -> Result<(), ServerError> {
-    let storage = open_storage(&config.storage).await?;
+    let storage = config.storage.open().await?;
     let node = Node::new(storage, config.node_options());
     let mut listeners = Vec::new();
     for ListenerConfig { address } in &config.listeners {

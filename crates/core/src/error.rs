@@ -4,11 +4,8 @@
 //! [`Classify`] so that the edges (the HTTP API, the desktop IPC bridge) can map any error to a
 //! status code or a tagged kind in exactly one place.
 
-use serde::Serialize;
-
 /// What kind of failure an error is, as seen by a client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The request is malformed or names something invalid (HTTP 400).
     InvalidRequest,

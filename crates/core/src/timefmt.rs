@@ -4,11 +4,6 @@ use std::time::Duration;
 
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
-/// Now, in UTC, as RFC 3339.
-pub fn now_rfc3339() -> String {
-    format_rfc3339(OffsetDateTime::now_utc())
-}
-
 /// `t` as RFC 3339 with nanoseconds, as Go's `time.Time` marshals.
 pub fn format_rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339)

@@ -159,11 +159,6 @@ impl Barrier {
         }
     }
 
-    /// The storage backend beneath the barrier.
-    pub fn storage(&self) -> &Arc<dyn Backend> {
-        &self.storage
-    }
-
     /// Whether a keyring exists in storage.
     pub async fn initialized(&self) -> Result<bool, BarrierError> {
         Ok(self.storage.get(KEYRING_PATH).await?.is_some())

@@ -23,16 +23,6 @@ impl BarrierView {
         }
     }
 
-    /// The storage prefix of this view.
-    pub fn prefix(&self) -> &str {
-        &self.prefix
-    }
-
-    /// A view of a sub-folder of this view.
-    pub fn sub_view(&self, prefix: &str) -> Self {
-        Self::new(self.barrier.clone(), format!("{}{prefix}", self.prefix))
-    }
-
     fn full(&self, key: &str) -> String {
         format!("{}{key}", self.prefix)
     }

@@ -15,9 +15,11 @@
 mod parse;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::node::{NodeOptions, DEFAULT_LEASE_TTL};
+use crate::storage::{Backend, InmemBackend, LocalBackend, StorageError};
 
 /// Default listener address, as Vault's.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:8200";
@@ -69,6 +71,16 @@ pub enum StorageConfig {
     },
 }
 
+impl StorageConfig {
+    /// Opens the configured backend (the one place adapters turn config into storage).
+    pub async fn open(&self) -> Result<Arc<dyn Backend>, StorageError> {
+        Ok(match self {
+            StorageConfig::Inmem => Arc::new(InmemBackend::new()),
+            StorageConfig::Local { path } => Arc::new(LocalBackend::open(path).await?),
+        })
+    }
+}
+
 /// The seal protecting the root key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SealConfig {
@@ -111,7 +123,55 @@ pub struct Config {
     pub log_level: Option<String>,
 }
 
+/// Whether `address` has the `host:port` form a listener can bind.
+fn is_host_port(address: &str) -> bool {
+    address
+        .rsplit_once(':')
+        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok())
+}
+
+/// Quotes `text` as an HCL string literal.
+fn hcl_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// HCL for a node on the embedded local store at `db_path` with the Shamir seal and no
+/// listener: what the desktop app writes on first run (and `strongroom server` can read).
+pub fn render_local(db_path: &Path) -> String {
+    format!(
+        "# Strongroom configuration (also readable by `strongroom server -config`).\n\
+         storage \"local\" {{\n  path = {}\n}}\n\nseal \"shamir\" {{}}\n",
+        hcl_string(&db_path.display().to_string())
+    )
+}
+
 impl Config {
+    /// The `-dev` configuration: in memory, one plain-HTTP listener on `address`.
+    pub fn dev(address: &str) -> Result<Self, ConfigError> {
+        if !is_host_port(address) {
+            return Err(ConfigError::Invalid {
+                file: "-dev-listen-address".into(),
+                line: 1,
+                message: format!("address {address:?} must be host:port"),
+            });
+        }
+        Ok(Self {
+            storage: StorageConfig::Inmem,
+            seal: SealConfig::Shamir,
+            listeners: vec![ListenerConfig {
+                address: address.to_owned(),
+            }],
+            api_addr: None,
+            cluster_addr: None,
+            cluster_name: None,
+            ui: false,
+            default_lease_ttl: None,
+            max_lease_ttl: None,
+            disable_mlock: true,
+            log_level: None,
+        })
+    }
+
     /// Reads and parses a config file.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
@@ -136,8 +196,40 @@ impl Config {
                     .map(|l| format!("http://{}", l.address))
             }),
             cluster_addr: self.cluster_addr.clone(),
-            default_lease_ttl: self.default_lease_ttl.unwrap_or(DEFAULT_LEASE_TTL),
             max_lease_ttl: self.max_lease_ttl.unwrap_or(DEFAULT_LEASE_TTL),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendered_local_config_parses_back_whatever_the_path() {
+        let db = Path::new("/data \"quoted\" \\dir/strongroom.db");
+        let config = Config::parse(&render_local(db), "rendered").unwrap();
+        assert_eq!(
+            config.storage,
+            StorageConfig::Local {
+                path: db.to_owned()
+            }
+        );
+        assert!(config.listeners.is_empty());
+    }
+
+    #[test]
+    fn dev_config_checks_the_address() {
+        let config = Config::dev("127.0.0.1:8300").unwrap();
+        assert_eq!(config.storage, StorageConfig::Inmem);
+        assert_eq!(
+            config.node_options().api_addr.as_deref(),
+            Some("http://127.0.0.1:8300")
+        );
+        let err = Config::dev("8300").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "-dev-listen-address:1: address \"8300\" must be host:port"
+        );
     }
 }

@@ -196,10 +196,7 @@ fn listener(src: &Source, block: &Block) -> Result<ListenerConfig, ConfigError> 
         match attr.key.value().as_str() {
             "address" => {
                 address = scalar(src, attr)?;
-                let valid = address
-                    .rsplit_once(':')
-                    .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
-                if !valid {
+                if !super::is_host_port(&address) {
                     return Err(src.error(
                         attr.span(),
                         format!("{context}: address {address:?} must be host:port"),

@@ -60,13 +60,12 @@ pub(super) async fn handle(node: &Node, endpoint: Endpoint, api: ApiRequest) -> 
     let write = matches!(api.method, Method::PUT | Method::POST);
     let read = matches!(api.method, Method::GET);
     match endpoint {
-        Endpoint::Init if read => {
-            let status = node.health().await;
-            json_response(
-                StatusCode::OK,
-                &json!({ "initialized": status.initialized }),
-            )
-        }
+        Endpoint::Init if read => match node.initialized().await {
+            Ok(initialized) => {
+                json_response(StatusCode::OK, &json!({ "initialized": initialized }))
+            }
+            Err(e) => ApiError::from_error(&e).into_response(),
+        },
         Endpoint::Init if write => match init_request(&api) {
             Ok(req) => match node.init(req).await {
                 Ok(resp) => json_response(StatusCode::OK, &to_json(&resp)),

@@ -172,8 +172,9 @@ impl Mounts {
         let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
         routes
             .iter()
+            // `secret/x` is under `secret/`; `secret` names the mount itself.
             .filter(|(mount, _)| {
-                path.starts_with(mount.as_str()) || format!("{path}/") == mount.as_str()
+                path.starts_with(mount.as_str()) || mount.strip_suffix('/') == Some(path)
             })
             .max_by_key(|(mount, _)| mount.len())
             .map(|(mount, route)| {

@@ -79,7 +79,7 @@ impl Node {
         config.validate()?;
 
         let _serial = self.progress.lock().await;
-        if self.barrier.initialized().await? {
+        if self.initialized().await? {
             return Err(NodeError::AlreadyInitialized);
         }
         let root_key = random_key(KEY_LEN);

@@ -105,8 +105,6 @@ pub struct NodeOptions {
     pub api_addr: Option<String>,
     /// `cluster_addr`.
     pub cluster_addr: Option<String>,
-    /// `default_lease_ttl`.
-    pub default_lease_ttl: Duration,
     /// `max_lease_ttl`.
     pub max_lease_ttl: Duration,
 }
@@ -117,7 +115,6 @@ impl Default for NodeOptions {
             cluster_name: None,
             api_addr: None,
             cluster_addr: None,
-            default_lease_ttl: DEFAULT_LEASE_TTL,
             max_lease_ttl: DEFAULT_LEASE_TTL,
         }
     }

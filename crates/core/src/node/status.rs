@@ -132,10 +132,15 @@ pub struct LeaderStatus {
 }
 
 impl Node {
+    /// Whether `sys/init` has completed: the keyring, written last by init, exists.
+    pub async fn initialized(&self) -> Result<bool, NodeError> {
+        Ok(self.barrier.initialized().await?)
+    }
+
     /// The seal status; readable while sealed.
     pub async fn seal_status(&self) -> Result<SealStatus, NodeError> {
         let config = SealConfig::load(self.storage.as_ref()).await?;
-        let initialized = config.is_some() && self.barrier.initialized().await?;
+        let initialized = self.initialized().await?;
         let (progress, nonce) = {
             let p = self.progress.lock().await;
             (p.count(), p.nonce().to_owned())
@@ -165,7 +170,7 @@ impl Node {
 
     /// The health summary; never fails (storage errors read as "not initialized").
     pub async fn health(&self) -> HealthStatus {
-        let initialized = self.barrier.initialized().await.unwrap_or(false);
+        let initialized = self.initialized().await.unwrap_or(false);
         let active = self.active().ok();
         HealthStatus {
             initialized,

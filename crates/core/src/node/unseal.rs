@@ -95,7 +95,7 @@ impl Node {
         let config = SealConfig::load(self.storage.as_ref())
             .await?
             .ok_or(NodeError::NotInitialized)?;
-        if !self.barrier.initialized().await? {
+        if !self.initialized().await? {
             return Err(NodeError::NotInitialized);
         }
         if !self.barrier.is_sealed() {

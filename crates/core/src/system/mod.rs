@@ -6,7 +6,7 @@
 
 mod mounts;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::logical::{BackendRequest, LogicalError, Operation, Response};
 use crate::node::{Active, NodeOptions};
@@ -47,13 +47,9 @@ pub(crate) async fn handle(
             Ok(None)
         }
         "key-status" if op == Operation::Read => {
-            let status = active.barrier.key_status()?;
-            let value = json!({
-                "term": status.term,
-                "install_time": status.install_time,
-                "encryptions": status.encryptions,
-            });
-            Ok(Some(Response::with_data(object(value))))
+            let status = serde_json::to_value(active.barrier.key_status()?)
+                .map_err(|e| LogicalError::Internal(e.to_string()))?;
+            Ok(Some(Response::with_data(object(status))))
         }
         p if is_unauthenticated(p) && op == Operation::Read => {
             let path = p.strip_prefix("internal/ui/mounts").unwrap_or("");
@@ -67,7 +63,7 @@ pub(crate) async fn handle(
     }
 }
 
-/// A JSON object from a `json!` literal that is known to be one.
+/// A JSON value that is known to be an object, as a map.
 fn object(value: Value) -> Map<String, Value> {
     match value {
         Value::Object(map) => map,

@@ -87,13 +87,6 @@ pub struct TokenEntry {
     pub token_type: String,
 }
 
-impl TokenEntry {
-    /// Whether this token carries the root policy.
-    pub fn is_root(&self) -> bool {
-        self.policies.iter().any(|p| p == "root")
-    }
-}
-
 #[derive(Serialize, Deserialize)]
 struct AccessorRecord {
     salted_id: String,
@@ -246,7 +239,11 @@ mod tests {
         let entry = tokens.lookup(&token).await.unwrap().unwrap();
         assert_eq!(entry.policies, vec!["root"]);
         assert_eq!(entry.path, "auth/token/root");
-        assert!(entry.is_root());
+        assert!(crate::policy::Acl::for_policies(&entry.policies).allows(
+            "sys/rotate",
+            crate::logical::Operation::Update,
+            true
+        ));
 
         let ids = storage.list("sys/token/id/").await.unwrap();
         assert_eq!(ids, vec![tokens.salt_id(&token)]);
