@@ -155,21 +155,28 @@ impl Config {
                 message: format!("address {address:?} must be host:port"),
             });
         }
-        Ok(Self {
-            storage: StorageConfig::Inmem,
+        let mut config = Self::with_storage(StorageConfig::Inmem);
+        config.listeners.push(ListenerConfig {
+            address: address.to_owned(),
+        });
+        Ok(config)
+    }
+
+    /// `storage` with every other setting at its default (Shamir seal, no listener).
+    fn with_storage(storage: StorageConfig) -> Self {
+        Self {
+            storage,
             seal: SealConfig::Shamir,
-            listeners: vec![ListenerConfig {
-                address: address.to_owned(),
-            }],
+            listeners: Vec::new(),
             api_addr: None,
             cluster_addr: None,
             cluster_name: None,
             ui: false,
             default_lease_ttl: None,
             max_lease_ttl: None,
-            disable_mlock: true,
+            disable_mlock: false,
             log_level: None,
-        })
+        }
     }
 
     /// Reads and parses a config file.

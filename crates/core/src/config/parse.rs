@@ -247,19 +247,7 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
     let src = Source { text, file };
     let mut storage_cfg = None;
     let mut seal_cfg = None;
-    let mut config = Config {
-        storage: StorageConfig::Inmem,
-        seal: SealConfig::Shamir,
-        listeners: Vec::new(),
-        api_addr: None,
-        cluster_addr: None,
-        cluster_name: None,
-        ui: false,
-        default_lease_ttl: None,
-        max_lease_ttl: None,
-        disable_mlock: false,
-        log_level: None,
-    };
+    let mut config = Config::with_storage(StorageConfig::Inmem);
     for structure in body.iter() {
         match structure {
             Structure::Block(block) => match block.ident.value().as_str() {
