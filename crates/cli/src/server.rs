@@ -95,6 +95,16 @@ fn describe_storage(config: &StorageConfig) -> String {
     match config {
         StorageConfig::Inmem => "inmem".into(),
         StorageConfig::Local { path } => format!("local (path: {})", path.display()),
+        StorageConfig::DynamoDb(s) => format!(
+            "dynamodb (table: {}, region: {}{}, ha_enabled: {})",
+            s.table,
+            s.region,
+            s.endpoint
+                .as_ref()
+                .map(|e| format!(", endpoint: {e}"))
+                .unwrap_or_default(),
+            s.ha_enabled
+        ),
     }
 }
 

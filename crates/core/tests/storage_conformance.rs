@@ -6,7 +6,9 @@ mod conformance;
 use std::sync::Arc;
 
 use conformance::Fixture;
-use strongroom_core::storage::{InmemBackend, LocalBackend};
+use strongroom_core::storage::dynamodb::{BillingMode, DynamoDbSettings, StaticCredentials};
+use strongroom_core::storage::{DynamoDbBackend, InmemBackend, LocalBackend};
+use strongroom_testkit::MotoServer;
 
 async fn inmem() -> Fixture {
     Fixture {
@@ -26,5 +28,25 @@ async fn local() -> Fixture {
     }
 }
 
+/// A fresh table in a moto_server of its own. On demand, so the capacity limiter does not pace
+/// the suite's thousands of writes (the limiter has its own tests).
+async fn dynamodb() -> Fixture {
+    let moto = MotoServer::start().expect("moto_server");
+    let mut settings = DynamoDbSettings::for_table("conformance");
+    settings.endpoint = Some(moto.endpoint());
+    settings.billing_mode = BillingMode::PayPerRequest;
+    settings.credentials = Some(StaticCredentials {
+        access_key: "test".into(),
+        secret_key: "test".to_owned().into(),
+        session_token: None,
+    });
+    let backend = DynamoDbBackend::open(settings).await.unwrap();
+    Fixture {
+        backend: Arc::new(backend),
+        _guard: Box::new(moto),
+    }
+}
+
 suite!(inmem_backend, inmem());
 suite!(local_backend, local());
+suite!(dynamodb_backend, dynamodb());

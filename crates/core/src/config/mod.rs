@@ -19,7 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::node::{NodeOptions, DEFAULT_LEASE_TTL};
-use crate::storage::{Backend, InmemBackend, LocalBackend, StorageError};
+use crate::storage::dynamodb::DynamoDbSettings;
+use crate::storage::{Backend, DynamoDbBackend, InmemBackend, LocalBackend, StorageError};
 
 /// Default listener address, as Vault's.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:8200";
@@ -69,6 +70,8 @@ pub enum StorageConfig {
         /// The database file.
         path: PathBuf,
     },
+    /// A DynamoDB table.
+    DynamoDb(DynamoDbSettings),
 }
 
 impl StorageConfig {
@@ -77,6 +80,9 @@ impl StorageConfig {
         Ok(match self {
             StorageConfig::Inmem => Arc::new(InmemBackend::new()),
             StorageConfig::Local { path } => Arc::new(LocalBackend::open(path).await?),
+            StorageConfig::DynamoDb(settings) => {
+                Arc::new(DynamoDbBackend::open(settings.clone()).await?)
+            }
         })
     }
 }
@@ -116,6 +122,9 @@ pub struct Config {
     pub default_lease_ttl: Option<Duration>,
     /// `max_lease_ttl`.
     pub max_lease_ttl: Option<Duration>,
+    /// `disable_clustering`: standbys redirect clients to the active node instead of
+    /// forwarding their requests.
+    pub disable_clustering: bool,
     /// `disable_mlock`: accepted for compatibility (Strongroom never relies on mlock; key
     /// material is zeroized instead).
     pub disable_mlock: bool,
@@ -174,12 +183,13 @@ impl Config {
             ui: false,
             default_lease_ttl: None,
             max_lease_ttl: None,
+            disable_clustering: false,
             disable_mlock: false,
             log_level: None,
         }
     }
 
-    /// Reads and parses a config file.
+    /// Reads and parses a config file; environment variables override it as in Vault.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.display().to_string(),
@@ -188,9 +198,18 @@ impl Config {
         Self::parse(&source, &path.display().to_string())
     }
 
-    /// Parses config text; `file` names it in error messages.
+    /// Parses config text, with this process's environment; `file` names it in errors.
     pub fn parse(source: &str, file: &str) -> Result<Self, ConfigError> {
-        parse::parse(source, file)
+        parse::parse(source, file, &|name| std::env::var(name).ok())
+    }
+
+    /// Parses config text with `env` standing in for the process environment.
+    pub fn parse_with_env(
+        source: &str,
+        file: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        parse::parse(source, file, env)
     }
 
     /// The settings the node needs.
@@ -203,6 +222,7 @@ impl Config {
                     .map(|l| format!("http://{}", l.address))
             }),
             cluster_addr: self.cluster_addr.clone(),
+            disable_clustering: self.disable_clustering,
             max_lease_ttl: self.max_lease_ttl.unwrap_or(DEFAULT_LEASE_TTL),
         }
     }

@@ -1,5 +1,7 @@
 //! The HCL walk behind [`super::Config::parse`].
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -9,6 +11,7 @@ use hcl_edit::Span;
 
 use super::{Config, ConfigError, ListenerConfig, SealConfig, StorageConfig, DEFAULT_ADDRESS};
 use crate::logical::parse_bool;
+use crate::storage::dynamodb::{self, DynamoDbSettings};
 use crate::timefmt::parse_duration;
 
 /// Turns byte offsets into line numbers for messages.
@@ -118,14 +121,65 @@ fn unknown_key(src: &Source, attr: &Attribute, context: &str, known: &[&str]) ->
     )
 }
 
-fn storage(src: &Source, block: &Block) -> Result<StorageConfig, ConfigError> {
+/// The HA settings Vault also accepts inside a storage block (its older form).
+#[derive(Default)]
+struct StorageHa {
+    redirect_addr: Option<String>,
+    cluster_addr: Option<String>,
+    disable_clustering: Option<bool>,
+}
+
+/// The environment, as a lookup (injected so tests do not depend on the process's).
+pub(super) type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn dynamodb_storage(
+    src: &Source,
+    block: &Block,
+    attrs: Vec<&Attribute>,
+    env: Env,
+) -> Result<(StorageConfig, StorageHa), ConfigError> {
+    let context = "storage \"dynamodb\"";
+    let mut values: HashMap<&str, (String, Option<Range<usize>>)> = HashMap::new();
+    let mut ha = StorageHa::default();
+    for attr in attrs {
+        let name = attr.key.value().as_str();
+        let Some(known) = dynamodb::settings::KEYS.iter().find(|k| **k == name) else {
+            return Err(unknown_key(src, attr, context, dynamodb::settings::KEYS));
+        };
+        match *known {
+            "disable_clustering" => ha.disable_clustering = Some(boolean(src, attr)?),
+            "redirect_addr" => ha.redirect_addr = Some(scalar(src, attr)?),
+            "cluster_addr" => ha.cluster_addr = Some(scalar(src, attr)?),
+            _ => {
+                values.insert(known, (scalar(src, attr)?, attr.span()));
+            }
+        }
+    }
+    let settings = DynamoDbSettings::resolve(&|k| values.get(k).map(|(v, _)| v.clone()), env)
+        .map_err(|e| {
+            let span = values
+                .get(e.config_key())
+                .and_then(|(_, span)| span.clone())
+                .or_else(|| block.span());
+            src.error(span, format!("{context}: {e}"))
+        })?;
+    Ok((StorageConfig::DynamoDb(settings), ha))
+}
+
+fn storage(
+    src: &Source,
+    block: &Block,
+    env: Env,
+) -> Result<(StorageConfig, StorageHa), ConfigError> {
     let kind = single_label(src, block)?;
     let context = format!("storage {kind:?}");
     let attrs = attributes(src, &block.body, &context)?;
+    let plain = |config: StorageConfig| (config, StorageHa::default());
     match kind.as_str() {
+        "dynamodb" => dynamodb_storage(src, block, attrs, env),
         "inmem" => match attrs.first() {
             Some(attr) => Err(unknown_key(src, attr, &context, &[])),
-            None => Ok(StorageConfig::Inmem),
+            None => Ok(plain(StorageConfig::Inmem)),
         },
         "local" => {
             let mut path = None;
@@ -136,9 +190,9 @@ fn storage(src: &Source, block: &Block) -> Result<StorageConfig, ConfigError> {
                 }
             }
             match path.filter(|p| !p.trim().is_empty()) {
-                Some(p) => Ok(StorageConfig::Local {
+                Some(p) => Ok(plain(StorageConfig::Local {
                     path: PathBuf::from(p),
-                }),
+                })),
                 None => Err(src.error(
                     block.span(),
                     format!("{context}: \"path\" is required (the SQLite file to use)"),
@@ -147,7 +201,7 @@ fn storage(src: &Source, block: &Block) -> Result<StorageConfig, ConfigError> {
         }
         other => Err(src.error(
             block.span(),
-            format!("unknown storage type {other:?} (supported: inmem, local)"),
+            format!("unknown storage type {other:?} (supported: inmem, local, dynamodb)"),
         )),
     }
 }
@@ -231,13 +285,14 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "cluster_addr",
     "cluster_name",
     "default_lease_ttl",
+    "disable_clustering",
     "disable_mlock",
     "log_level",
     "max_lease_ttl",
     "ui",
 ];
 
-pub(super) fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+pub(super) fn parse(text: &str, file: &str, env: Env) -> Result<Config, ConfigError> {
     let body = hcl_edit::parser::parse_body(text).map_err(|e| ConfigError::Syntax {
         file: file.to_owned(),
         line: e.location().line(),
@@ -257,7 +312,7 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
                             src.error(block.span(), "only one storage block is allowed".into())
                         );
                     }
-                    storage_cfg = Some(storage(&src, block)?);
+                    storage_cfg = Some(storage(&src, block, env)?);
                 }
                 "seal" => {
                     if seal_cfg.is_some() {
@@ -281,6 +336,7 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
                 "cluster_name" => config.cluster_name = Some(scalar(&src, attr)?),
                 "ui" => config.ui = boolean(&src, attr)?,
                 "disable_mlock" => config.disable_mlock = boolean(&src, attr)?,
+                "disable_clustering" => config.disable_clustering = boolean(&src, attr)?,
                 "default_lease_ttl" => config.default_lease_ttl = Some(duration(&src, attr)?),
                 "max_lease_ttl" => config.max_lease_ttl = Some(duration(&src, attr)?),
                 "log_level" => {
@@ -297,11 +353,24 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
             },
         }
     }
-    config.storage = storage_cfg.ok_or_else(|| ConfigError::Invalid {
+    let (storage, ha) = storage_cfg.ok_or_else(|| ConfigError::Invalid {
         file: file.to_owned(),
         line: 1,
         message: "a storage backend must be specified, e.g. storage \"local\" { path = \"strongroom.db\" }".into(),
     })?;
+    config.storage = storage;
+    // As Vault: the environment beats the file, and the top level beats the storage block.
+    let from_env = |vars: &[&str]| {
+        vars.iter()
+            .find_map(|v| env(v).filter(|s| !s.trim().is_empty()))
+    };
+    config.api_addr = from_env(&["VAULT_API_ADDR", "VAULT_REDIRECT_ADDR"])
+        .or(config.api_addr.take())
+        .or(ha.redirect_addr);
+    config.cluster_addr = from_env(&["VAULT_CLUSTER_ADDR"])
+        .or(config.cluster_addr.take())
+        .or(ha.cluster_addr);
+    config.disable_clustering |= ha.disable_clustering.unwrap_or(false);
     config.seal = seal_cfg.unwrap_or(SealConfig::Shamir);
     if let (Some(default), Some(max)) = (config.default_lease_ttl, config.max_lease_ttl) {
         if default > max {
@@ -323,8 +392,12 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
 mod tests {
     use super::*;
 
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
     fn err(text: &str) -> String {
-        parse(text, "t.hcl").unwrap_err().to_string()
+        parse(text, "t.hcl", &no_env).unwrap_err().to_string()
     }
 
     #[test]
@@ -349,6 +422,7 @@ disable_mlock     = "true"
 log_level         = "DEBUG"
 "#,
             "t.hcl",
+            &no_env,
         )
         .unwrap();
         assert_eq!(
@@ -379,7 +453,7 @@ log_level         = "DEBUG"
         );
         assert_eq!(
             err("storage \"raft\" {\n}\n"),
-            "t.hcl:1: unknown storage type \"raft\" (supported: inmem, local)"
+            "t.hcl:1: unknown storage type \"raft\" (supported: inmem, local, dynamodb)"
         );
         assert_eq!(
             err("storage \"inmem\" {}\nui = \"maybe\"\n"),

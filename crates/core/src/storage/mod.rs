@@ -7,6 +7,7 @@
 //! One conformance suite (`crates/core/tests/storage_conformance.rs`) runs against every
 //! backend.
 
+pub mod dynamodb;
 mod inmem;
 mod listing;
 mod local;
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 
 use crate::error::{Classify, ErrorKind};
 
+pub use dynamodb::DynamoDbBackend;
 pub use inmem::InmemBackend;
 pub use local::LocalBackend;
 
@@ -24,6 +26,28 @@ pub enum StorageError {
     /// Storage keys are non-empty paths.
     #[error("storage key must not be empty")]
     EmptyKey,
+    /// The backend cannot represent this key.
+    #[error("storage key {key:?} cannot be stored: {reason}")]
+    UnsupportedKey {
+        /// The key.
+        key: String,
+        /// Why not.
+        reason: String,
+    },
+    /// A DynamoDB request failed; the message is AWS's code and text, or why it got no answer.
+    #[error("DynamoDB {operation} failed: {message}")]
+    DynamoDb {
+        /// The API call.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+    /// The DynamoDB table exists with a key schema Strongroom cannot use.
+    #[error("{0}")]
+    TableSchema(String),
+    /// A requested table change is not valid.
+    #[error("{0}")]
+    InvalidTableUpdate(String),
     /// The embedded SQLite store failed.
     #[error("local storage: {0}")]
     Local(#[from] sqlx::Error),
@@ -60,7 +84,9 @@ pub enum StorageError {
 impl Classify for StorageError {
     fn kind(&self) -> ErrorKind {
         match self {
-            StorageError::EmptyKey => ErrorKind::InvalidRequest,
+            StorageError::EmptyKey
+            | StorageError::UnsupportedKey { .. }
+            | StorageError::InvalidTableUpdate(_) => ErrorKind::InvalidRequest,
             _ => ErrorKind::Internal,
         }
     }
@@ -100,6 +126,58 @@ pub trait Backend: Send + Sync {
 
     /// Flushes and releases resources; called once at shutdown.
     async fn close(&self) {}
+
+    /// The HA lock, when this backend provides one and HA is enabled.
+    fn ha(&self) -> Option<&dyn HaBackend> {
+        None
+    }
+
+    /// The DynamoDB backend, for table administration.
+    fn dynamodb(&self) -> Option<&DynamoDbBackend> {
+        None
+    }
+}
+
+/// A lock record as stored (the fields of Vault's DynamoDB lock item).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockRecord {
+    /// What the holder advertises (Vault: the active node's leader UUID).
+    pub value: Vec<u8>,
+    /// Random per lock attempt; only the holder knows its own.
+    pub identity: Vec<u8>,
+    /// When the lock lapses, in Unix nanoseconds of the writer's clock (informational: takeover
+    /// never compares it with another node's clock).
+    pub expires_unix_ns: i64,
+}
+
+/// Storage that can hold an HA lock shared by the nodes of a cluster.
+///
+/// Every call is one conditional write or one consistent read; the election logic (timing,
+/// takeover of stale records, fencing) lives in `node::ha`.
+#[async_trait]
+pub trait HaBackend: Send + Sync {
+    /// The current record at lock key `key`.
+    async fn read_lock(&self, key: &str) -> Result<Option<LockRecord>, StorageError>;
+
+    /// Writes `record` if the lock is free: absent, already held by `record.identity`, or
+    /// still exactly `stale`, a record the caller watched stay unchanged for a full TTL.
+    /// `Ok(false)` when another holder has it.
+    async fn acquire_lock(
+        &self,
+        key: &str,
+        record: &LockRecord,
+        stale: Option<&LockRecord>,
+    ) -> Result<bool, StorageError>;
+
+    /// Rewrites `record` (a later expiry) if the lock is still held by `record.identity`.
+    async fn renew_lock(&self, key: &str, record: &LockRecord) -> Result<bool, StorageError>;
+
+    /// Removes the lock if it is held by `identity`.
+    async fn release_lock(&self, key: &str, identity: &[u8]) -> Result<(), StorageError>;
+
+    /// Called when this node becomes active: caches of what other nodes may have changed
+    /// meanwhile must be dropped.
+    fn became_active(&self) {}
 }
 
 /// Rejects keys the storage layer cannot represent.
