@@ -476,6 +476,99 @@ log_level         = "DEBUG"
     }
 
     #[test]
+    fn dynamodb_block_takes_every_seed_parameter_and_the_environment() {
+        let text = r#"
+storage "dynamodb" {
+  ha_enabled             = "true"
+  region                 = "us-west-2"
+  table                  = "vault-data"
+  endpoint               = "http://127.0.0.1:5000"
+  max_parallel           = "64"
+  read_capacity          = 10
+  write_capacity         = 15
+  access_key             = "AKIAEXAMPLE"
+  secret_key             = "secret"
+  session_token          = "token"
+  billing_mode           = "PROVISIONED"
+  dynamodb_allow_updates = "true"
+  dynamodb_max_retries   = "4"
+  redirect_addr          = "https://vault-leader.my-company.internal"
+  cluster_addr           = "https://10.0.0.1:8201"
+  disable_clustering     = "true"
+}
+"#;
+        let cfg = parse(text, "t.hcl", &no_env).unwrap();
+        let StorageConfig::DynamoDb(s) = &cfg.storage else {
+            panic!("{:?}", cfg.storage)
+        };
+        assert!(s.ha_enabled && s.allow_updates);
+        assert_eq!(
+            (s.region.as_str(), s.table.as_str()),
+            ("us-west-2", "vault-data")
+        );
+        assert_eq!(s.endpoint.as_deref(), Some("http://127.0.0.1:5000"));
+        assert_eq!(
+            (s.max_parallel, s.read_capacity, s.write_capacity),
+            (64, 10, 15)
+        );
+        assert_eq!(s.max_retries, Some(4));
+        assert_eq!(s.credentials.as_ref().unwrap().access_key, "AKIAEXAMPLE");
+        assert_eq!(
+            cfg.api_addr.as_deref(),
+            Some("https://vault-leader.my-company.internal")
+        );
+        assert_eq!(cfg.cluster_addr.as_deref(), Some("https://10.0.0.1:8201"));
+        assert!(cfg.disable_clustering);
+
+        // The environment wins, for the table settings and for the addresses.
+        let env = |name: &str| match name {
+            "AWS_DYNAMODB_TABLE" => Some("env-table".to_owned()),
+            "VAULT_API_ADDR" => Some("http://10.0.0.9:8200".to_owned()),
+            _ => None,
+        };
+        let cfg = parse(text, "t.hcl", &env).unwrap();
+        let StorageConfig::DynamoDb(s) = &cfg.storage else {
+            panic!()
+        };
+        assert_eq!(s.table, "env-table");
+        assert_eq!(cfg.api_addr.as_deref(), Some("http://10.0.0.9:8200"));
+        // A top-level api_addr beats the block's redirect_addr.
+        let cfg = parse(
+            &format!("api_addr = \"http://top:8200\"\n{text}"),
+            "t.hcl",
+            &no_env,
+        )
+        .unwrap();
+        assert_eq!(cfg.api_addr.as_deref(), Some("http://top:8200"));
+    }
+
+    #[test]
+    fn dynamodb_errors_name_the_key_and_line() {
+        assert_eq!(
+            err("storage \"dynamodb\" {\n  table = \"ok-table\"\n  read_capacity = \"lots\"\n}\n"),
+            "t.hcl:3: storage \"dynamodb\": read_capacity: \"lots\" is not a capacity (a whole \
+             number of units, at least 1)"
+        );
+        assert!(
+            err("storage \"dynamodb\" {\n  tabel = \"x\"\n}\n").starts_with(
+                "t.hcl:2: storage \"dynamodb\": unknown key \"tabel\" (known keys: access_key,"
+            )
+        );
+        assert_eq!(
+            err("storage \"dynamodb\" {\n  ha_enabled = \"yes\"\n}\n"),
+            "t.hcl:2: storage \"dynamodb\": ha_enabled: \"yes\" must be true or false"
+        );
+        let env = |name: &str| (name == "AWS_DYNAMODB_READ_CAPACITY").then(|| "x".to_owned());
+        assert_eq!(
+            parse("storage \"dynamodb\" {}\n", "t.hcl", &env)
+                .unwrap_err()
+                .to_string(),
+            "t.hcl:1: storage \"dynamodb\": read_capacity (from AWS_DYNAMODB_READ_CAPACITY): \
+             \"x\" is not a capacity (a whole number of units, at least 1)"
+        );
+    }
+
+    #[test]
     fn syntax_errors_have_line_and_column() {
         let e = err("storage \"inmem\" {\n  path = \n}\n");
         assert!(

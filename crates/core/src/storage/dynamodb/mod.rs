@@ -30,7 +30,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{
     AttributeValue, DeleteRequest, PutRequest, ReturnConsumedCapacity, ReturnValue, WriteRequest,
@@ -95,9 +95,9 @@ pub struct DynamoDbBackend {
     client: Client,
     settings: DynamoDbSettings,
     permits: Semaphore,
-    /// Capacity limiters; `None` for an on-demand table.
-    reads: Option<CapacityBucket>,
-    writes: Option<CapacityBucket>,
+    /// Capacity limiters (unlimited for an on-demand table).
+    reads: CapacityBucket,
+    writes: CapacityBucket,
     /// Folder keys (`a/b/`) whose folder item this node wrote or saw, so puts can skip them.
     folders: Mutex<HashSet<String>>,
     counters: Counters,
@@ -110,19 +110,13 @@ impl DynamoDbBackend {
     pub async fn open(settings: DynamoDbSettings) -> Result<Self, StorageError> {
         let client = client::connect(&settings).await;
         let description = table::ensure(&client, &settings).await?;
-        let (reads, writes) = match description.billing_mode {
-            BillingMode::PayPerRequest => (None, None),
-            BillingMode::Provisioned => (
-                Some(CapacityBucket::new(description.read_capacity)),
-                Some(CapacityBucket::new(description.write_capacity)),
-            ),
-        };
+        let (reads, writes) = limits(&description);
         Ok(Self {
             client,
             permits: Semaphore::new(settings.max_parallel),
             settings,
-            reads,
-            writes,
+            reads: CapacityBucket::new(reads),
+            writes: CapacityBucket::new(writes),
             folders: Mutex::new(HashSet::new()),
             counters: Counters::default(),
         })
@@ -147,14 +141,18 @@ impl DynamoDbBackend {
         read_capacity: u64,
         write_capacity: u64,
     ) -> Result<TableDescription, StorageError> {
-        table::update(
+        let description = table::update(
             &self.client,
             &self.settings.table,
             billing_mode,
             read_capacity,
             write_capacity,
         )
-        .await
+        .await?;
+        let (reads, writes) = limits(&description);
+        self.reads.set_rate(reads).await;
+        self.writes.set_rate(writes).await;
+        Ok(description)
     }
 
     /// Requests sent so far, by kind.
@@ -190,21 +188,15 @@ impl DynamoDbBackend {
     }
 
     async fn take_read(&self, units: f64) {
-        if let Some(bucket) = &self.reads {
-            bucket.take(units).await;
-        }
+        self.reads.take(units).await;
     }
 
     async fn charge_read(&self, units: f64) {
-        if let Some(bucket) = &self.reads {
-            bucket.charge(units).await;
-        }
+        self.reads.charge(units).await;
     }
 
     async fn take_write(&self, units: f64) {
-        if let Some(bucket) = &self.writes {
-            bucket.take(units).await;
-        }
+        self.writes.take(units).await;
     }
 
     /// Reads one item with a strongly consistent read.
@@ -226,7 +218,7 @@ impl DynamoDbBackend {
             .send()
             .await
             .map_err(|e| sdk_error("GetItem", e))?;
-        let size = out.item().map_or(0, |i| attributes_size(i));
+        let size = out.item().map_or(0, attributes_size);
         let used = out
             .consumed_capacity()
             .and_then(|c| c.capacity_units())
@@ -448,6 +440,14 @@ impl DynamoDbBackend {
     }
 }
 
+/// The read and write limits for a table: its provisioned capacity, or none on demand.
+fn limits(table: &TableDescription) -> (Option<u64>, Option<u64>) {
+    match table.billing_mode {
+        BillingMode::PayPerRequest => (None, None),
+        BillingMode::Provisioned => (Some(table.read_capacity), Some(table.write_capacity)),
+    }
+}
+
 /// `{Path, Key}` attributes of an item.
 fn key_attributes(item: &ItemKey) -> HashMap<String, AttributeValue> {
     HashMap::from([
@@ -512,7 +512,7 @@ fn backoff(attempt: u32) -> Duration {
 pub(crate) fn sdk_error<E, R>(operation: &'static str, err: SdkError<E, R>) -> StorageError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + Send + Sync + 'static,
 {
     let message = match &err {
         SdkError::ServiceError(service) => {
@@ -520,13 +520,32 @@ where
             match (e.code(), e.message()) {
                 (Some(code), Some(message)) => format!("{code}: {message}"),
                 (Some(code), None) => code.to_owned(),
-                _ => DisplayErrorContext(&err).to_string(),
+                _ => causes(&err),
             }
         }
         SdkError::TimeoutError(_) => "no answer from DynamoDB in time (request timed out)".into(),
-        _ => DisplayErrorContext(&err).to_string(),
+        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => {
+            format!("cannot reach DynamoDB: {}", causes(&err))
+        }
+        _ => causes(&err),
     };
     StorageError::DynamoDb { operation, message }
+}
+
+/// An error and its causes in one line, without the repetition of nested messages.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    // Bounded: error chains are short, but a cyclic one must not hang the server.
+    for _ in 0..16 {
+        let Some(e) = next else { break };
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 fn blob(value: &[u8]) -> AttributeValue {

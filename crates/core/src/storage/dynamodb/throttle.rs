@@ -17,47 +17,65 @@ use tokio::time::Instant;
 /// How many seconds of unused capacity DynamoDB keeps as burst.
 pub(super) const BURST_SECONDS: f64 = 300.0;
 
-/// A token bucket of capacity units.
+/// A token bucket of capacity units; unlimited for an on-demand table.
 pub(super) struct CapacityBucket {
-    rate: f64,
-    burst: f64,
-    state: Mutex<(f64, Instant)>,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// Units per second; `None` for no limit.
+    rate: Option<f64>,
+    tokens: f64,
+    last: Instant,
 }
 
 impl CapacityBucket {
-    /// A full bucket refilling at `units_per_second`.
-    pub(super) fn new(units_per_second: u64) -> Self {
-        let rate = units_per_second.max(1) as f64;
-        let burst = rate * BURST_SECONDS;
+    /// A full bucket refilling at `units_per_second` (`None`: no limit).
+    pub(super) fn new(units_per_second: Option<u64>) -> Self {
+        let rate = units_per_second.map(|r| r.max(1) as f64);
         Self {
-            rate,
-            burst,
-            state: Mutex::new((burst, Instant::now())),
+            state: Mutex::new(State {
+                rate,
+                tokens: rate.map_or(0.0, |r| r * BURST_SECONDS),
+                last: Instant::now(),
+            }),
         }
+    }
+
+    /// Follows a capacity change of the table; a new limit starts with a full burst.
+    pub(super) async fn set_rate(&self, units_per_second: Option<u64>) {
+        let mut state = self.state.lock().await;
+        let rate = units_per_second.map(|r| r.max(1) as f64);
+        if state.rate.is_none() {
+            state.tokens = rate.map_or(0.0, |r| r * BURST_SECONDS);
+        }
+        state.rate = rate;
+        state.last = Instant::now();
     }
 
     /// Waits until `units` can be taken, then takes them.
     pub(super) async fn take(&self, units: f64) {
         let wait = {
             let mut state = self.state.lock().await;
+            let Some(rate) = state.rate else { return };
             let now = Instant::now();
-            let (tokens, last) = *state;
-            let refilled =
-                (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
-            let left = refilled - units;
-            *state = (left, now);
-            if left >= 0.0 {
+            let refilled = (state.tokens + now.duration_since(state.last).as_secs_f64() * rate)
+                .min(rate * BURST_SECONDS);
+            state.tokens = refilled - units;
+            state.last = now;
+            if state.tokens >= 0.0 {
                 return;
             }
-            Duration::from_secs_f64(-left / self.rate)
+            Duration::from_secs_f64(-state.tokens / rate)
         };
         tokio::time::sleep(wait).await;
     }
 
     /// Records `units` consumed beyond what was taken up front, without waiting.
     pub(super) async fn charge(&self, units: f64) {
-        if units > 0.0 {
-            self.state.lock().await.0 -= units;
+        let mut state = self.state.lock().await;
+        if units > 0.0 && state.rate.is_some() {
+            state.tokens -= units;
         }
     }
 }
@@ -78,7 +96,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn burst_is_free_then_the_rate_holds() {
-        let bucket = CapacityBucket::new(5);
+        let bucket = CapacityBucket::new(Some(5));
         let start = Instant::now();
         for _ in 0..1500 {
             bucket.take(1.0).await;
@@ -98,13 +116,26 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn debt_is_waited_off_by_the_next_caller() {
-        let bucket = CapacityBucket::new(10);
+        let bucket = CapacityBucket::new(Some(10));
         bucket.take(3000.0).await; // empties the burst
         bucket.charge(20.0).await; // a large read turned out bigger than charged
         let start = Instant::now();
         bucket.take(10.0).await;
         let elapsed = start.elapsed().as_secs_f64();
         assert!((elapsed - 3.0).abs() < 0.01, "{elapsed}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn on_demand_is_unlimited_and_rate_changes_apply() {
+        let bucket = CapacityBucket::new(None);
+        let start = Instant::now();
+        bucket.take(1e9).await;
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        bucket.set_rate(Some(2)).await;
+        bucket.take(600.0).await; // the new limit's full burst
+        bucket.take(4.0).await;
+        let elapsed = start.elapsed().as_secs_f64();
+        assert!((elapsed - 2.0).abs() < 0.01, "{elapsed}");
     }
 
     #[test]
