@@ -416,7 +416,8 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_key() {
-        let cases: &[(&[(&str, &str)], &[(&str, &str)], &str)] = &[
+        type Pairs = &'static [(&'static str, &'static str)];
+        let cases: &[(Pairs, Pairs, &str)] = &[
             (
                 &[("read_capacity", "lots")],
                 &[],
