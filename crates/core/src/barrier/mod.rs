@@ -192,6 +192,19 @@ impl Barrier {
         if !self.is_sealed() {
             return Ok(());
         }
+        self.load_keyring(root_key).await
+    }
+
+    /// Re-reads the keyring with the root key already held. An HA standby calls this when it
+    /// becomes active, or meets a term it does not know, because the active node may have
+    /// rotated the keyring meanwhile.
+    pub async fn reload_keyring(&self) -> Result<(), BarrierError> {
+        let root_key = Zeroizing::new(self.unsealed()?.keyring.root_key().to_vec());
+        self.load_keyring(&root_key).await
+    }
+
+    /// Reads the keyring from storage, decrypts it with `root_key` and installs it.
+    async fn load_keyring(&self, root_key: &[u8]) -> Result<(), BarrierError> {
         let stored = self
             .storage
             .get(KEYRING_PATH)

@@ -22,6 +22,8 @@ pub(super) struct ApiRequest {
     pub token: Option<String>,
     /// Query parameters as given.
     pub query: Vec<(String, String)>,
+    /// The path and query as received, for redirecting to the active node.
+    pub uri: String,
 }
 
 /// The token from `X-Vault-Token`, else from `Authorization: Bearer`.
@@ -166,6 +168,10 @@ impl ApiRequest {
             data,
             token: token(&parts.headers),
             query,
+            uri: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned()),
         })
     }
 }

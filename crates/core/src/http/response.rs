@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::request::ApiRequest;
 use crate::error::{Classify, ErrorKind};
 use crate::logical::{Operation, Request};
-use crate::node::{Node, Reply};
+use crate::node::{Node, NodeError, Reply};
 
 /// An error answer: a status and Vault's `{"errors": [...]}` body.
 #[derive(Debug)]
@@ -113,6 +113,7 @@ pub(super) async fn logical(node: &Node, api: ApiRequest) -> Response {
         .into_response();
     };
     let path = api.path.clone();
+    let uri = api.uri.clone();
     let request = Request {
         operation,
         path: api.path,
@@ -121,7 +122,25 @@ pub(super) async fn logical(node: &Node, api: ApiRequest) -> Response {
     };
     match node.handle(request).await {
         Ok(reply) => envelope(&path, reply),
+        Err(NodeError::Standby(Some(leader))) => redirect(&leader, &uri),
         Err(error) => ApiError::from_error(&error).into_response(),
+    }
+}
+
+/// A standby's answer: 307 to the same path on the active node, which Vault's client
+/// libraries and the CLI follow (keeping the method and body).
+fn redirect(leader: &str, uri: &str) -> Response {
+    let location = format!("{}{uri}", leader.trim_end_matches('/'));
+    match HeaderValue::from_str(&location) {
+        Ok(value) => {
+            let mut response = StatusCode::TEMPORARY_REDIRECT.into_response();
+            response.headers_mut().insert(header::LOCATION, value);
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(_) => ApiError::from_error(&NodeError::Standby(None)).into_response(),
     }
 }
 

@@ -100,15 +100,17 @@ impl Node {
 
         // Unseal briefly to create the mount tables and the root token, then seal again: with
         // Shamir the operator unseals with the shares, as in Vault.
-        self.unseal_with_root_key(&root_key).await?;
+        // Directly, not through an HA election: nothing can be active before init.
+        self.barrier.unseal(&root_key).await?;
+        self.load_active().await?;
         let root_token = match self.active() {
             Ok(active) => active.tokens.create_root(None).await,
             Err(e) => {
-                self.seal_now();
+                self.seal_now().await;
                 return Err(e);
             }
         };
-        self.seal_now();
+        self.seal_now().await;
         let root_token = Zeroizing::new(root_token?);
         tracing::info!(
             shares = config.secret_shares,

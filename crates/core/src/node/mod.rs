@@ -6,11 +6,12 @@
 //! `seal` drops every key. Init, unseal and seal are serialized by one lock so no request can
 //! observe a half-unsealed node.
 
+mod ha;
 mod init;
 mod status;
 mod unseal;
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
 use zeroize::Zeroizing;
@@ -50,6 +51,9 @@ pub enum NodeError {
     /// The token may not do this.
     #[error("permission denied")]
     PermissionDenied,
+    /// This HA node is a standby; the active node's `api_addr` when known.
+    #[error("{}", standby_message(.0.as_deref()))]
+    Standby(Option<String>),
     /// No mount handles the path.
     #[error("no handler for route {0:?}. route entry not found.")]
     UnsupportedPath(String),
@@ -79,7 +83,7 @@ pub enum NodeError {
 impl Classify for NodeError {
     fn kind(&self) -> ErrorKind {
         match self {
-            NodeError::Sealed => ErrorKind::Sealed,
+            NodeError::Sealed | NodeError::Standby(_) => ErrorKind::Sealed,
             NodeError::NotInitialized
             | NodeError::AlreadyInitialized
             | NodeError::InvalidRequest(_) => ErrorKind::InvalidRequest,
@@ -93,6 +97,14 @@ impl Classify for NodeError {
             NodeError::Token(e) => e.kind(),
             NodeError::Mount(e) => e.kind(),
         }
+    }
+}
+
+fn standby_message(leader: Option<&str>) -> String {
+    match leader {
+        // Vault's wording, which clients and scripts match on.
+        None => "local node not active but active cluster node not found".into(),
+        Some(addr) => format!("this node is a standby; the active node is at {addr}"),
     }
 }
 
@@ -129,6 +141,10 @@ pub(crate) struct Active {
     pub(crate) mounts: Mounts,
     pub(crate) tokens: Arc<TokenStore>,
     pub(crate) cluster: ClusterInfo,
+    /// With HA: when this node must stop serving unless it renews the lock.
+    pub(crate) fence: Option<Arc<ha::Fence>>,
+    /// With HA: wakes the election to give up the lock (`sys/step-down`).
+    pub(crate) step_down: Option<Arc<tokio::sync::Notify>>,
 }
 
 impl Active {
@@ -150,6 +166,8 @@ impl Active {
             mounts,
             tokens,
             cluster,
+            fence: None,
+            step_down: None,
         })
     }
 }
@@ -173,17 +191,23 @@ pub struct Node {
     /// Unseal progress; holding this lock serializes init, unseal and seal.
     progress: tokio::sync::Mutex<unseal::Progress>,
     active: RwLock<Option<Arc<Active>>>,
+    /// Present when the storage provides an HA lock.
+    ha: Option<ha::Ha>,
+    /// This node, for the election task it spawns.
+    me: Weak<Node>,
 }
 
 impl Node {
     /// A sealed node over `storage`.
     pub fn new(storage: Arc<dyn Backend>, options: NodeOptions) -> Arc<Self> {
-        Arc::new(Self {
+        Arc::new_cyclic(|me| Self {
             barrier: Arc::new(Barrier::new(storage.clone())),
+            ha: storage.ha().map(|_| ha::Ha::new()),
             storage,
             options,
             progress: tokio::sync::Mutex::new(unseal::Progress::default()),
             active: RwLock::new(None),
+            me: me.clone(),
         })
     }
 
@@ -192,21 +216,48 @@ impl Node {
         self.storage.kind()
     }
 
+    /// The active state, if this node may serve: unsealed and, with HA, holding the lock.
     pub(crate) fn active(&self) -> Result<Arc<Active>, NodeError> {
-        self.active
+        let current = self
+            .active
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
-            .ok_or(NodeError::Sealed)
+            .clone();
+        match current {
+            Some(a) if a.fence.as_ref().is_none_or(|f| f.holds()) => Ok(a),
+            _ if self.barrier.is_sealed() => Err(NodeError::Sealed),
+            _ => Err(NodeError::Standby(
+                self.ha
+                    .as_ref()
+                    .and_then(ha::Ha::leader)
+                    .map(|l| l.api_addr)
+                    .filter(|a| !a.is_empty()),
+            )),
+        }
+    }
+
+    /// Whether this node takes part in an HA cluster.
+    pub fn ha_enabled(&self) -> bool {
+        self.ha.is_some()
     }
 
     fn set_active(&self, active: Option<Arc<Active>>) {
         *self.active.write().unwrap_or_else(|e| e.into_inner()) = active;
     }
 
-    /// Unseals the barrier with `root_key` and loads everything that lives behind it.
+    /// Unseals the barrier with `root_key`; then loads everything that lives behind it, or,
+    /// with HA, starts campaigning to become the active node.
     async fn unseal_with_root_key(&self, root_key: &Zeroizing<Vec<u8>>) -> Result<(), NodeError> {
         self.barrier.unseal(root_key).await?;
+        if self.ha.is_some() {
+            self.start_election();
+            return Ok(());
+        }
+        self.load_active().await
+    }
+
+    /// Loads the active state behind an unsealed barrier (sealing again if that fails).
+    async fn load_active(&self) -> Result<(), NodeError> {
         match Active::load(self.barrier.clone(), &self.options).await {
             Ok(active) => {
                 self.set_active(Some(Arc::new(active)));
@@ -219,21 +270,29 @@ impl Node {
         }
     }
 
-    fn seal_now(&self) {
+    async fn seal_now(&self) {
+        self.stop_election().await;
         self.set_active(None);
         self.barrier.seal();
     }
 
     /// Seals the node (`sys/seal`); needs a token allowed `update` with `sudo` on `sys/seal`.
     pub async fn seal(&self, token: Option<&str>) -> Result<(), NodeError> {
-        let active = self.active()?;
+        let active = match self.active() {
+            Err(NodeError::Standby(_)) => {
+                return Err(NodeError::InvalidRequest(
+                    "vault cannot seal when in standby mode; please restart instead".into(),
+                ))
+            }
+            other => other?,
+        };
         let entry = self.authenticate(&active, token).await?;
         if !Acl::for_policies(&entry.policies).allows("sys/seal", Operation::Update, true) {
             return Err(NodeError::PermissionDenied);
         }
         let mut progress = self.progress.lock().await;
         progress.reset();
-        self.seal_now();
+        self.seal_now().await;
         tracing::info!("vault is sealed");
         Ok(())
     }
@@ -242,7 +301,7 @@ impl Node {
     pub async fn shutdown(&self) {
         let mut progress = self.progress.lock().await;
         progress.reset();
-        self.seal_now();
+        self.seal_now().await;
         self.storage.close().await;
     }
 

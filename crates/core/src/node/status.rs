@@ -129,6 +129,10 @@ pub struct LeaderStatus {
     pub performance_standby: bool,
     /// Always 0 (an Enterprise feature).
     pub performance_standby_last_remote_wal: u64,
+    /// Strongroom extension: how far the active node's clock is ahead of this node's (negative:
+    /// behind), in ms, when a standby measured more skew than polling explains.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock_skew_ms: Option<i64>,
 }
 
 impl Node {
@@ -146,6 +150,7 @@ impl Node {
             (p.count(), p.nonce().to_owned())
         };
         let active = self.active().ok();
+        let sealed = self.barrier.is_sealed();
         let (t, n) = match (&config, initialized) {
             (Some(c), true) => (c.secret_threshold, c.secret_shares),
             _ => (0, 0),
@@ -153,7 +158,7 @@ impl Node {
         Ok(SealStatus {
             seal_type: "shamir".into(),
             initialized,
-            sealed: active.is_none(),
+            sealed,
             t,
             n,
             progress,
@@ -172,10 +177,11 @@ impl Node {
     pub async fn health(&self) -> HealthStatus {
         let initialized = self.initialized().await.unwrap_or(false);
         let active = self.active().ok();
+        let sealed = self.barrier.is_sealed();
         HealthStatus {
             initialized,
-            sealed: active.is_none(),
-            standby: false,
+            sealed,
+            standby: !sealed && active.is_none() && self.ha_enabled(),
             performance_standby: false,
             replication_performance_mode: "disabled".into(),
             replication_dr_mode: "disabled".into(),
@@ -188,15 +194,37 @@ impl Node {
 
     /// The leader status; a sealed node cannot answer.
     pub fn leader(&self) -> Result<LeaderStatus, NodeError> {
-        self.active()?;
+        if self.barrier.is_sealed() {
+            return Err(NodeError::Sealed);
+        }
+        let zero_time = "0001-01-01T00:00:00Z".to_owned();
+        let Some(ha) = &self.ha else {
+            self.active()?;
+            return Ok(LeaderStatus {
+                ha_enabled: false,
+                is_self: false,
+                active_time: zero_time,
+                leader_address: String::new(),
+                leader_cluster_address: String::new(),
+                performance_standby: false,
+                performance_standby_last_remote_wal: 0,
+                clock_skew_ms: None,
+            });
+        };
+        let is_self = self.active().is_ok();
+        let leader = ha.leader();
         Ok(LeaderStatus {
-            ha_enabled: false,
-            is_self: false,
-            active_time: "0001-01-01T00:00:00Z".into(),
-            leader_address: String::new(),
-            leader_cluster_address: String::new(),
+            ha_enabled: true,
+            is_self,
+            active_time: leader.as_ref().map_or(zero_time, |l| l.active_time.clone()),
+            leader_address: leader
+                .as_ref()
+                .map(|l| l.api_addr.clone())
+                .unwrap_or_default(),
+            leader_cluster_address: leader.map(|l| l.cluster_addr).unwrap_or_default(),
             performance_standby: false,
             performance_standby_last_remote_wal: 0,
+            clock_skew_ms: if is_self { None } else { ha.clock_skew_ms() },
         })
     }
 }

@@ -18,7 +18,7 @@ pub(crate) fn is_unauthenticated(path: &str) -> bool {
 
 /// Whether `path` (relative to `sys/`) is root-protected: the ACL must grant `sudo`.
 pub(crate) fn requires_sudo(path: &str) -> bool {
-    matches!(path, "rotate" | "rotate/keyring" | "seal")
+    matches!(path, "rotate" | "rotate/keyring" | "seal" | "step-down")
 }
 
 /// Handles a request below `sys/`.
@@ -46,6 +46,13 @@ pub(crate) async fn handle(
             tracing::info!(term, "barrier key rotated");
             Ok(None)
         }
+        "step-down" if op == Operation::Update => {
+            // Without HA there is nothing to give up; Vault answers 204 as well.
+            if let Some(step_down) = &active.step_down {
+                step_down.notify_one();
+            }
+            Ok(None)
+        }
         "key-status" if op == Operation::Read => {
             let status = serde_json::to_value(active.barrier.key_status()?)
                 .map_err(|e| LogicalError::Internal(e.to_string()))?;
@@ -55,7 +62,7 @@ pub(crate) async fn handle(
             let path = p.strip_prefix("internal/ui/mounts").unwrap_or("");
             mounts::ui_mount(active, path.trim_start_matches('/')).map(Some)
         }
-        "mounts" | "rotate" | "rotate/keyring" | "key-status" => {
+        "mounts" | "rotate" | "rotate/keyring" | "key-status" | "step-down" => {
             Err(LogicalError::UnsupportedOperation)
         }
         p if is_unauthenticated(p) => Err(LogicalError::UnsupportedOperation),
