@@ -116,17 +116,97 @@ disable_mlock = true
     return path
 
 
+class Moto:
+    """A moto_server on a free loopback port, stopped by PID at the end of the test."""
+
+    def __init__(self, workdir, env=None):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.log = open(Path(workdir) / "moto.log", "wb")
+        self.proc = subprocess.Popen(
+            [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.endpoint}/moto-api/", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("moto_server did not start")
+
+    def pause(self):
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.proc.send_signal(signal.SIGCONT)
+
+    def dynamodb(self):
+        import boto3
+
+        return boto3.client(
+            "dynamodb",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def moto(tmp_path):
+    server = Moto(tmp_path)
+    yield server
+    server.stop()
+
+
+def dynamodb_config(workdir, port, endpoint, table, ha=False, extra=""):
+    """A config on DynamoDB storage (moto at `endpoint`), advertising its own address."""
+    path = Path(workdir) / "server.hcl"
+    path.write_text(
+        f"""
+storage "dynamodb" {{
+  endpoint   = "{endpoint}"
+  table      = "{table}"
+  ha_enabled = "{str(ha).lower()}"
+  access_key = "test"
+  secret_key = "test"
+{extra}
+}}
+listener "tcp" {{
+  address     = "127.0.0.1:{port}"
+  tls_disable = true
+}}
+api_addr = "http://127.0.0.1:{port}"
+"""
+    )
+    return path
+
+
 @pytest.fixture
 def servers(tmp_path):
     """Factory for servers; every server started through it is stopped at the end."""
     started = []
 
-    def make(args=None, name="server"):
+    def make(args=None, name="server", config=None):
+        """`config(workdir, port)` writes a config file; the default is local storage."""
         port = free_port()
         workdir = tmp_path / name
         workdir.mkdir(exist_ok=True)
         if args is None:
-            cfg = local_config(workdir, port)
+            cfg = (config or local_config)(workdir, port)
             args = ["server", f"-config={cfg}"]
         else:
             args = [a.replace("{port}", str(port)) for a in args]
