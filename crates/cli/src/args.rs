@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Start a server (`-dev` for an in-memory, unsealed development server).
     Server(ServerArgs),
+    /// Set up and inspect the DynamoDB table of a config, without a server.
+    Dynamodb(DynamodbArgs),
     /// Print the version.
     Version,
 }
@@ -54,6 +56,47 @@ pub struct ServerArgs {
     /// Log verbosity: trace, debug, info, warn or error (overrides `log_level`).
     #[arg(long = "log-level", value_name = "LEVEL", env = "VAULT_LOG_LEVEL")]
     pub log_level: Option<String>,
+}
+
+/// `strongroom dynamodb` options.
+#[derive(Args)]
+pub struct DynamodbArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: DynamodbAction,
+    /// The server's HCL config, whose `storage "dynamodb"` block names the table (environment
+    /// variables apply as they do for the server).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+/// `strongroom dynamodb` actions.
+#[derive(Subcommand)]
+pub enum DynamodbAction {
+    /// Show the table: status, billing mode, capacity, item count and size (JSON).
+    Describe,
+    /// Create the table if it is missing, as a server would at start, and wait until ACTIVE.
+    CreateTable,
+    /// Change the table's billing mode or provisioned capacity.
+    Update {
+        /// PROVISIONED or PAY_PER_REQUEST (default: unchanged).
+        #[arg(long = "billing-mode", value_name = "MODE")]
+        billing_mode: Option<String>,
+        /// Read capacity units (default: unchanged).
+        #[arg(long = "read-capacity", value_name = "UNITS")]
+        read_capacity: Option<u64>,
+        /// Write capacity units (default: unchanged).
+        #[arg(long = "write-capacity", value_name = "UNITS")]
+        write_capacity: Option<u64>,
+    },
+    /// Print the least-privilege IAM policies, bootstrap and steady state (JSON; offline).
+    IamPolicy {
+        /// The AWS account id for the table ARN (default: `*`).
+        #[arg(long = "account-id", value_name = "ID")]
+        account_id: Option<String>,
+    },
+    /// Print a Terraform `aws_dynamodb_table` resource for the table (offline).
+    Terraform,
 }
 
 /// Rewrites Go-style long flags (`-dev`, `-config=x`) to GNU style (`--dev`, `--config=x`).

@@ -4,6 +4,7 @@
 //! documentation work; GNU style (`--dev`) is accepted too.
 
 mod args;
+mod dynamodb;
 mod server;
 
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(args::normalize(std::env::args_os()));
     match cli.command {
         Command::Server(opts) => server::run(opts),
+        Command::Dynamodb(opts) => dynamodb::run(opts),
         Command::Version => {
             println!("Strongroom v{}", strongroom_core::VERSION);
             ExitCode::SUCCESS

@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::types::{
     ScalarAttributeType,
 };
 use aws_sdk_dynamodb::Client;
-use strongroom_core::storage::dynamodb::{BillingMode, DynamoDbSettings, StaticCredentials};
+use strongroom_core::storage::dynamodb::{iam, BillingMode, DynamoDbSettings, StaticCredentials};
 use strongroom_core::storage::{Backend, DynamoDbBackend, LockRecord};
 use strongroom_testkit::MotoServer;
 
@@ -391,4 +391,73 @@ async fn the_lock_item_is_vaults_and_conditional() {
 
     ha.release_lock("core/lock", b"identity-b").await.unwrap();
     assert_eq!(ha.read_lock("core/lock").await.unwrap(), None);
+}
+
+/// Credentials of a moto IAM user holding `policies` (moto checks actions against `*`).
+fn iam_user(moto: &MotoServer, name: &str, policies: &[String]) -> StaticCredentials {
+    let user = moto.create_iam_user(name, policies).unwrap();
+    StaticCredentials {
+        access_key: user.access_key,
+        secret_key: user.secret_key.into(),
+        session_token: None,
+    }
+}
+
+#[tokio::test]
+async fn the_generated_policies_are_exactly_enough() {
+    let mut plain = DynamoDbSettings::for_table("iam-table");
+    let mut ha = plain.clone();
+    ha.ha_enabled = true;
+    let docs = |s: &DynamoDbSettings| {
+        let p = iam::policies(s, "*");
+        (p.bootstrap.to_string(), p.steady_state.to_string())
+    };
+    let (bootstrap, steady) = docs(&plain);
+    let (_, ha_steady) = docs(&ha);
+    // 3 users: 1 + 2 + 2 policies, plus 2 calls each.
+    let moto = MotoServer::start_with_iam(5 + 6).unwrap();
+    let setup = iam_user(&moto, "setup", std::slice::from_ref(&bootstrap));
+    let node = iam_user(&moto, "node", &[steady, bootstrap]);
+    let ha_node = iam_user(&moto, "ha-node", std::slice::from_ref(&ha_steady));
+    for s in [&mut plain, &mut ha] {
+        s.endpoint = Some(moto.endpoint());
+    }
+
+    // The bootstrap policy alone can create the table but not read or write items.
+    plain.credentials = Some(setup);
+    let admin = DynamoDbBackend::open(plain.clone()).await.unwrap();
+    let err = admin.put("k", b"v").await.unwrap_err().to_string();
+    assert!(
+        err.contains("HTTP 403") && err.contains("dynamodb:PutItem"),
+        "{err}"
+    );
+
+    // A node without UpdateItem cannot take the HA lock: HA needs the HA policy.
+    ha.credentials = Some(node.clone());
+    let backend = DynamoDbBackend::open(ha.clone()).await.unwrap();
+    backend.put("k", b"v").await.unwrap();
+    let lock = record(b"me", b"leader", 1);
+    let err = backend
+        .ha()
+        .unwrap()
+        .acquire_lock("core/lock", &lock, None)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("DynamoDB UpdateItem failed: HTTP 403")
+            && err.contains("dynamodb:UpdateItem"),
+        "{err}"
+    );
+
+    // The HA steady-state policy runs a node, lock included, on the existing table.
+    ha.credentials = Some(ha_node);
+    let backend = DynamoDbBackend::open(ha).await.unwrap();
+    assert!(backend
+        .ha()
+        .unwrap()
+        .acquire_lock("core/lock", &lock, None)
+        .await
+        .unwrap());
+    assert_eq!(backend.get("k").await.unwrap().as_deref(), Some(&b"v"[..]));
 }

@@ -11,7 +11,7 @@ mod moto;
 mod net;
 mod postgres;
 
-pub use moto::MotoServer;
+pub use moto::{IamUser, MotoServer};
 pub use postgres::PostgresCluster;
 
 /// Why a fixture could not start.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::net::{free_port, http_status};
+use crate::net::{form_encode, free_port, http_post, http_status};
 use crate::FixtureError;
 
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -27,12 +27,94 @@ fn program() -> PathBuf {
     PathBuf::from("moto_server")
 }
 
+/// IAM credentials created in moto.
+pub struct IamUser {
+    /// The access key id.
+    pub access_key: String,
+    /// The secret access key.
+    pub secret_key: String,
+}
+
+/// The text between `<tag>` and `</tag>` in an XML response.
+fn xml_field(xml: &str, tag: &str) -> Option<String> {
+    let start = xml.find(&format!("<{tag}>"))? + tag.len() + 2;
+    let end = xml[start..].find(&format!("</{tag}>"))? + start;
+    Some(xml[start..end].to_owned())
+}
+
 impl MotoServer {
     /// Starts a server on a free port and waits until it answers.
     pub fn start() -> Result<Self, FixtureError> {
+        Self::spawn(None)
+    }
+
+    /// Starts a server that enforces IAM after its first `free_actions` AWS requests
+    /// (moto's `INITIAL_NO_AUTH_ACTION_COUNT`): spend them on [`MotoServer::create_iam_user`].
+    /// Moto checks the actions of DynamoDB requests against resource `*`, so policies given to
+    /// it must use `"Resource": "*"` to match.
+    pub fn start_with_iam(free_actions: u32) -> Result<Self, FixtureError> {
+        Self::spawn(Some(free_actions))
+    }
+
+    /// Creates an IAM user with `policies` (JSON documents) inline, and an access key for it.
+    /// Costs `policies.len() + 2` unauthenticated actions.
+    pub fn create_iam_user(
+        &self,
+        name: &str,
+        policies: &[String],
+    ) -> Result<IamUser, FixtureError> {
+        // Moto routes unsigned requests by the service in the credential scope.
+        let auth = "AWS4-HMAC-SHA256 Credential=bootstrap/20260101/us-east-1/iam/aws4_request, \
+                    SignedHeaders=host, Signature=0";
+        let call = |params: &str| -> Result<String, FixtureError> {
+            let (status, body) = http_post(
+                self.port,
+                &[("Authorization", auth)],
+                &format!("{params}&Version=2010-05-08"),
+            )?;
+            if status != 200 {
+                return Err(FixtureError::Command {
+                    command: format!("IAM {params}"),
+                    detail: format!("HTTP {status}: {body}"),
+                });
+            }
+            Ok(body)
+        };
+        call(&format!("Action=CreateUser&UserName={}", form_encode(name)))?;
+        for (i, policy) in policies.iter().enumerate() {
+            call(&format!(
+                "Action=PutUserPolicy&UserName={}&PolicyName=policy{i}&PolicyDocument={}",
+                form_encode(name),
+                form_encode(policy)
+            ))?;
+        }
+        let body = call(&format!(
+            "Action=CreateAccessKey&UserName={}",
+            form_encode(name)
+        ))?;
+        match (
+            xml_field(&body, "AccessKeyId"),
+            xml_field(&body, "SecretAccessKey"),
+        ) {
+            (Some(access_key), Some(secret_key)) => Ok(IamUser {
+                access_key,
+                secret_key,
+            }),
+            _ => Err(FixtureError::Command {
+                command: "IAM CreateAccessKey".into(),
+                detail: body,
+            }),
+        }
+    }
+
+    fn spawn(free_actions: Option<u32>) -> Result<Self, FixtureError> {
         let port = free_port()?;
         let program = program();
-        let child = Command::new(&program)
+        let mut command = Command::new(&program);
+        if let Some(n) = free_actions {
+            command.env("INITIAL_NO_AUTH_ACTION_COUNT", n.to_string());
+        }
+        let child = command
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())

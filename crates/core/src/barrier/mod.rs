@@ -230,6 +230,11 @@ impl Barrier {
         self.state.write().unwrap_or_else(|e| e.into_inner()).take();
     }
 
+    /// The storage under the barrier (for what is not encrypted: table administration).
+    pub fn storage(&self) -> &Arc<dyn Backend> {
+        &self.storage
+    }
+
     /// Whether the barrier holds no keys.
     pub fn is_sealed(&self) -> bool {
         self.state

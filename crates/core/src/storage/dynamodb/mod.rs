@@ -30,6 +30,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{
@@ -43,7 +44,7 @@ use self::throttle::{read_units, write_units, CapacityBucket};
 use super::{Backend, HaBackend, StorageError};
 
 pub use self::settings::{BillingMode, DynamoDbSettings, SettingError, StaticCredentials};
-pub use self::table::TableDescription;
+pub use self::table::{TableAdmin, TableDescription};
 
 /// Attribute names of Vault's items.
 const PATH: &str = "Path";
@@ -509,10 +510,9 @@ fn backoff(attempt: u32) -> Duration {
 }
 
 /// Turns an SDK error into a storage error that says what failed and why, in one line.
-pub(crate) fn sdk_error<E, R>(operation: &'static str, err: SdkError<E, R>) -> StorageError
+pub(crate) fn sdk_error<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> StorageError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     let message = match &err {
         SdkError::ServiceError(service) => {
@@ -520,7 +520,7 @@ where
             match (e.code(), e.message()) {
                 (Some(code), Some(message)) => format!("{code}: {message}"),
                 (Some(code), None) => code.to_owned(),
-                _ => causes(&err),
+                _ => unparsed_answer(service.raw()),
             }
         }
         SdkError::TimeoutError(_) => "no answer from DynamoDB in time (request timed out)".into(),
@@ -530,6 +530,22 @@ where
         _ => causes(&err),
     };
     StorageError::DynamoDb { operation, message }
+}
+
+/// An answer the SDK could not parse (a proxy's page, or moto's XML errors): its status and
+/// the `<Message>` in it, or the start of its body.
+fn unparsed_answer(raw: &HttpResponse) -> String {
+    let body = raw
+        .body()
+        .bytes()
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    let message = body
+        .split_once("<Message>")
+        .and_then(|(_, rest)| rest.split_once("</Message>"))
+        .map(|(m, _)| m.to_owned())
+        .unwrap_or_else(|| body.chars().take(200).collect());
+    format!("HTTP {}: {}", raw.status().as_u16(), message.trim())
 }
 
 /// An error and its causes in one line, without the repetition of nested messages.

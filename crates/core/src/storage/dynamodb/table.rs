@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 use serde::Serialize;
 
-use super::{sdk_error, BillingMode, DynamoDbSettings, KEY, PATH};
+use super::{client, sdk_error, BillingMode, DynamoDbSettings, KEY, PATH};
 use crate::storage::StorageError;
 
 /// How long to wait for a table to become ACTIVE after creating or updating it.
@@ -64,6 +64,50 @@ impl TableDescription {
             item_count: units(table.item_count()),
             size_bytes: units(table.table_size_bytes()),
         }
+    }
+}
+
+/// Table administration without opening storage: what `strongroom dynamodb` uses to set a
+/// table up before any server runs, or to inspect one.
+pub struct TableAdmin {
+    client: Client,
+    settings: DynamoDbSettings,
+}
+
+impl TableAdmin {
+    /// A client for the table in `settings` (no request is sent yet).
+    pub async fn connect(settings: DynamoDbSettings) -> Self {
+        Self {
+            client: client::connect(&settings).await,
+            settings,
+        }
+    }
+
+    /// The table as DynamoDB describes it.
+    pub async fn describe(&self) -> Result<TableDescription, StorageError> {
+        describe(&self.client, &self.settings.table).await
+    }
+
+    /// Creates the table if missing, as a server would at start, and checks its schema.
+    pub async fn create(&self) -> Result<TableDescription, StorageError> {
+        ensure(&self.client, &self.settings).await
+    }
+
+    /// Changes billing mode and capacity and waits until the table is ACTIVE again.
+    pub async fn update(
+        &self,
+        billing_mode: BillingMode,
+        read_capacity: u64,
+        write_capacity: u64,
+    ) -> Result<TableDescription, StorageError> {
+        update(
+            &self.client,
+            &self.settings.table,
+            billing_mode,
+            read_capacity,
+            write_capacity,
+        )
+        .await
     }
 }
 
