@@ -219,3 +219,96 @@ def test_dynamodb_outage_fails_clearly_loses_nothing_and_recovers(servers, moto)
         r = server.request("GET", f"kv/item{i}", token=root)
         assert r.status_code == 200 and r.json()["data"] == {"n": i}, (i, r.text)
     print(f"{len(acknowledged)} acknowledged, {len(failures)} failed during the outage")
+
+
+def test_table_administration_on_the_api_and_the_cli(servers, moto):
+    import json
+    import subprocess
+
+    from conftest import BIN
+
+    server = servers(config=on_dynamodb(moto, "admin"))
+    server.start()
+    keys, root = init_and_unseal(server, shares=1, threshold=1)
+    r = server.request("GET", "sys/storage/dynamodb", token=root)
+    assert r.status_code == 200, r.text
+    table = r.json()["data"]["table"]
+    assert table["status"] == "ACTIVE" and table["billing_mode"] == "PROVISIONED"
+    assert (table["read_capacity"], table["write_capacity"]) == (5, 5)
+    assert table["arn"] == "arn:aws:dynamodb:us-east-1:123456789012:table/admin"
+    assert r.json()["data"]["config"]["max_parallel"] == 128
+
+    # Bad input: a clear 400 and the table unchanged.
+    r = server.request("POST", "sys/storage/dynamodb", token=root, body={"billing_mode": "FREE"})
+    assert r.status_code == 400
+    assert r.json() == {"errors": ['billing_mode "FREE" must be PROVISIONED or PAY_PER_REQUEST']}
+    r = server.request("POST", "sys/storage/dynamodb", token=root, body={"read_capacity": "lots"})
+    assert r.status_code == 400 and "read_capacity" in r.json()["errors"][0]
+    described = moto.dynamodb().describe_table(TableName="admin")["Table"]
+    assert described["ProvisionedThroughput"]["ReadCapacityUnits"] == 5
+
+    r = server.request("POST", "sys/storage/dynamodb", token=root, body={"read_capacity": 12, "write_capacity": 7})
+    assert r.status_code == 200 and r.json()["data"]["table"]["read_capacity"] == 12
+    described = moto.dynamodb().describe_table(TableName="admin")["Table"]
+    assert described["ProvisionedThroughput"]["ReadCapacityUnits"] == 12
+    assert described["ProvisionedThroughput"]["WriteCapacityUnits"] == 7
+    r = server.request("POST", "sys/storage/dynamodb", token=root, body={"billing_mode": "PAY_PER_REQUEST"})
+    assert r.json()["data"]["table"]["billing_mode"] == "PAY_PER_REQUEST"
+    described = moto.dynamodb().describe_table(TableName="admin")["Table"]
+    assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+    policy = server.request("GET", "sys/storage/dynamodb/iam-policy", token=root).json()["data"]
+    steady = policy["steady_state"]["Statement"][0]
+    assert steady["Resource"] == "arn:aws:dynamodb:us-east-1:123456789012:table/admin"
+    assert "dynamodb:Scan" not in steady["Action"] and "dynamodb:Query" in steady["Action"]
+    tf = server.request("GET", "sys/storage/dynamodb/terraform", token=root).json()["data"]["terraform"]
+    assert 'name = "admin"' in tf and 'hash_key  = "Path"' in tf
+    assert server.request("GET", "sys/storage/dynamodb").status_code == 403
+
+    # The same from the CLI, straight from the config file, without the server.
+    config = str(server.workdir / "server.hcl")
+    out = subprocess.run([str(BIN), "dynamodb", "describe", f"-config={config}"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["table"]["billing_mode"] == "PAY_PER_REQUEST"
+    out = subprocess.run(
+        [str(BIN), "dynamodb", "iam-policy", f"-config={config}", "-account-id=123456789012"],
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(out.stdout)["bootstrap"]["Statement"][0]["Action"] == [
+        "dynamodb:CreateTable",
+        "dynamodb:DescribeTable",
+        "dynamodb:UpdateTable",
+    ]
+    out = subprocess.run([str(BIN), "dynamodb", "terraform", f"-config={config}"], capture_output=True, text=True)
+    assert 'resource "aws_dynamodb_table" "strongroom"' in out.stdout
+
+
+def test_local_storage_has_no_table_and_bad_settings_name_their_key(servers, moto, tmp_path):
+    import subprocess
+
+    from conftest import BIN
+
+    local = servers(name="local")
+    local.start()
+    _, root = init_and_unseal(local, shares=1, threshold=1)
+    r = local.request("GET", "sys/storage/dynamodb", token=root)
+    assert r.status_code == 400
+    assert r.json() == {"errors": ['this node\'s storage is "local", not dynamodb: there is no table to administer']}
+
+    bad = tmp_path / "bad.hcl"
+    bad.write_text('storage "dynamodb" {\n  table = "tab1"\n  write_capacity = "-3"\n}\n')
+    out = subprocess.run([str(BIN), "server", f"-config={bad}"], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 1
+    assert 'bad.hcl:3: storage "dynamodb": write_capacity: "-3" is not a capacity' in out.stderr
+    # An environment variable with a bad value is named as such.
+    bad.write_text(f'storage "dynamodb" {{\n  endpoint = "{moto.endpoint}"\n}}\n')
+    out = subprocess.run(
+        [str(BIN), "server", f"-config={bad}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"PATH": "/usr/bin:/bin", "DYNAMODB_HA_ENABLED": "perhaps"},
+    )
+    assert out.returncode == 1
+    assert 'ha_enabled (from DYNAMODB_HA_ENABLED): "perhaps" must be true or false' in out.stderr
