@@ -52,7 +52,11 @@ async fn main() {
 
     // Warm up both clients' connections.
     backend.put("warm/up", VALUE).await.unwrap();
-    sdk.describe_table().table_name("bench").send().await.unwrap();
+    sdk.describe_table()
+        .table_name("bench")
+        .send()
+        .await
+        .unwrap();
 
     let started = Instant::now();
     for i in 0..ops {
@@ -157,11 +161,12 @@ async fn main() {
             backend.put(&key(i), VALUE).await.unwrap();
         }
         let after = backend.request_counts();
-        let requests = |a: &strongroom_core::storage::dynamodb::RequestCounts,
-                        b: &strongroom_core::storage::dynamodb::RequestCounts| {
-            (a.put_item + a.batch_write_item + a.query + a.get_item)
-                - (b.put_item + b.batch_write_item + b.query + b.get_item)
-        };
+        let requests =
+            |a: &strongroom_core::storage::dynamodb::RequestCounts,
+             b: &strongroom_core::storage::dynamodb::RequestCounts| {
+                (a.put_item + a.batch_write_item + a.query + a.get_item)
+                    - (b.put_item + b.batch_write_item + b.query + b.get_item)
+            };
         println!(
             "| {depth} | {} | 1 | {} / {} | {:.1} / {:.1} |",
             depth + 1,
