@@ -129,14 +129,9 @@ fn unix_ns(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos()).unwrap_or(i64::MAX)
 }
 
-/// The record this node writes, with `Expires` = now + TTL on the wall clock (as Vault).
-fn record(identity: &[u8], leader_id: &str) -> LockRecord {
-    LockRecord {
-        value: leader_id.as_bytes().to_vec(),
-        identity: identity.to_vec(),
-        expires_unix_ns: unix_ns(OffsetDateTime::now_utc())
-            .saturating_add(LOCK_TTL.as_nanos() as i64),
-    }
+/// `Expires` for a write now: now + TTL on the wall clock, in Unix ns (as Vault writes it).
+fn expiry() -> i64 {
+    unix_ns(OffsetDateTime::now_utc()).saturating_add(LOCK_TTL.as_nanos() as i64)
 }
 
 impl Node {
@@ -184,6 +179,11 @@ impl Node {
         let mut failures = 0u32;
         loop {
             let sent = Instant::now();
+            // `Expires` is stamped per attempt: a standby may campaign for a long time.
+            let mine = &LockRecord {
+                expires_unix_ns: expiry(),
+                ..mine.clone()
+            };
             let attempt: Result<bool, NodeError> = async {
                 let current = backend.read_lock(LOCK_KEY).await?;
                 let stale = match &current {
@@ -347,7 +347,7 @@ impl Node {
             }
             let sent = Instant::now();
             let renewed = LockRecord {
-                expires_unix_ns: record(&mine.identity, "").expires_unix_ns,
+                expires_unix_ns: expiry(),
                 ..mine.clone()
             };
             match backend.renew_lock(LOCK_KEY, &renewed).await {
@@ -388,9 +388,12 @@ async fn elect(node: Weak<Node>) {
         let (Some(ha), Some(backend)) = (&node.ha, node.ha_backend()) else {
             return;
         };
-        let identity = uuid::Uuid::new_v4().as_bytes().to_vec();
         let leader_id = uuid::Uuid::new_v4().to_string();
-        let mine = record(&identity, &leader_id);
+        let mine = LockRecord {
+            value: leader_id.as_bytes().to_vec(),
+            identity: uuid::Uuid::new_v4().as_bytes().to_vec(),
+            expires_unix_ns: expiry(),
+        };
         let sent = node.campaign(ha, backend, &mine).await;
         let fence = Arc::new(Fence::new(sent));
         *ha.held.lock().unwrap_or_else(|e| e.into_inner()) = Some(mine.clone());
