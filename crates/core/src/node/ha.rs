@@ -420,3 +420,225 @@ async fn elect(node: Weak<Node>) {
         tracing::info!("this node is now a standby");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The election on paused Tokio time, over an in-memory lock that can be cut off from one
+    //! node at a time (a network partition between that node and storage).
+
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::node::{InitRequest, NodeOptions, UnsealRequest};
+    use crate::storage::{Backend, InmemBackend, StorageError};
+
+    /// The storage and lock all nodes share.
+    #[derive(Default)]
+    struct Shared {
+        data: InmemBackend,
+        lock: Mutex<Option<LockRecord>>,
+    }
+
+    /// One node's view of the shared storage; `down` makes every call of this node fail.
+    struct View {
+        shared: Arc<Shared>,
+        down: AtomicBool,
+    }
+
+    impl View {
+        fn check(&self) -> Result<(), StorageError> {
+            if self.down.load(Ordering::SeqCst) {
+                Err(StorageError::DynamoDb {
+                    operation: "test",
+                    message: "partitioned".into(),
+                })
+            } else {
+                Ok(())
+            }
+        }
+
+        fn lock(&self) -> std::sync::MutexGuard<'_, Option<LockRecord>> {
+            self.shared.lock.lock().unwrap()
+        }
+    }
+
+    #[async_trait]
+    impl Backend for View {
+        fn kind(&self) -> &'static str {
+            "test"
+        }
+        async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
+            self.check()?;
+            self.shared.data.get(key).await
+        }
+        async fn put(&self, key: &str, value: &[u8]) -> Result<(), StorageError> {
+            self.check()?;
+            self.shared.data.put(key, value).await
+        }
+        async fn delete(&self, key: &str) -> Result<(), StorageError> {
+            self.check()?;
+            self.shared.data.delete(key).await
+        }
+        async fn list_page(
+            &self,
+            prefix: &str,
+            after: &str,
+            limit: Option<usize>,
+        ) -> Result<Vec<String>, StorageError> {
+            self.check()?;
+            self.shared.data.list_page(prefix, after, limit).await
+        }
+        fn ha(&self) -> Option<&dyn HaBackend> {
+            Some(self)
+        }
+    }
+
+    #[async_trait]
+    impl HaBackend for View {
+        async fn read_lock(&self, _key: &str) -> Result<Option<LockRecord>, StorageError> {
+            self.check()?;
+            Ok(self.lock().clone())
+        }
+        async fn acquire_lock(
+            &self,
+            _key: &str,
+            record: &LockRecord,
+            stale: Option<&LockRecord>,
+        ) -> Result<bool, StorageError> {
+            self.check()?;
+            let mut lock = self.lock();
+            let free = match &*lock {
+                None => true,
+                Some(current) => current.identity == record.identity || Some(current) == stale,
+            };
+            if free {
+                *lock = Some(record.clone());
+            }
+            Ok(free)
+        }
+        async fn renew_lock(&self, _key: &str, record: &LockRecord) -> Result<bool, StorageError> {
+            self.check()?;
+            let mut lock = self.lock();
+            let mine = lock.as_ref().is_some_and(|c| c.identity == record.identity);
+            if mine {
+                *lock = Some(record.clone());
+            }
+            Ok(mine)
+        }
+        async fn release_lock(&self, _key: &str, identity: &[u8]) -> Result<(), StorageError> {
+            self.check()?;
+            let mut lock = self.lock();
+            if lock.as_ref().is_some_and(|c| c.identity == identity) {
+                *lock = None;
+            }
+            Ok(())
+        }
+    }
+
+    async fn cluster() -> (Vec<Arc<Node>>, Vec<Arc<View>>) {
+        let shared = Arc::new(Shared::default());
+        let mut nodes = Vec::new();
+        let mut views = Vec::new();
+        for i in 0..2 {
+            let view = Arc::new(View {
+                shared: shared.clone(),
+                down: AtomicBool::new(false),
+            });
+            let options = NodeOptions {
+                api_addr: Some(format!("http://node{i}:8200")),
+                ..NodeOptions::default()
+            };
+            nodes.push(Node::new(view.clone(), options));
+            views.push(view);
+        }
+        let init = nodes[0]
+            .init(InitRequest {
+                secret_shares: 1,
+                secret_threshold: 1,
+                ..InitRequest::default()
+            })
+            .await
+            .unwrap();
+        for node in &nodes {
+            node.unseal(UnsealRequest {
+                key: Some(init.keys_base64[0].to_string()),
+                ..UnsealRequest::default()
+            })
+            .await
+            .unwrap();
+        }
+        (nodes, views)
+    }
+
+    fn actives(nodes: &[Arc<Node>]) -> Vec<usize> {
+        (0..nodes.len())
+            .filter(|i| nodes[*i].active().is_ok())
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_partitioned_active_steps_down_before_the_standby_takes_over() {
+        let (nodes, views) = cluster().await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let first = actives(&nodes);
+        assert_eq!(first.len(), 1, "exactly one active after election");
+        let (a, b) = (first[0], 1 - first[0]);
+        // The standby knows where the active node is and says so.
+        assert!(matches!(
+            nodes[b].active().map(|_| ()),
+            Err(NodeError::Standby(Some(addr))) if addr == format!("http://node{a}:8200")
+        ));
+
+        // Cut the active node off from storage and watch, every 100 ms of virtual time.
+        views[a].down.store(true, Ordering::SeqCst);
+        let cut = Instant::now();
+        let (mut a_stopped, mut b_started) = (None, None);
+        for _ in 0..600 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let now = actives(&nodes);
+            assert!(now.len() <= 1, "two active nodes at {:?}", cut.elapsed());
+            if a_stopped.is_none() && !now.contains(&a) {
+                a_stopped = Some(cut.elapsed());
+            }
+            if b_started.is_none() && now.contains(&b) {
+                b_started = Some(cut.elapsed());
+            }
+        }
+        let (a_stopped, b_started) = (a_stopped.unwrap(), b_started.unwrap());
+        // The fence lapses at most TTL - margin after the last renewal, which was sent at most
+        // one renewal interval before the cut.
+        assert!(a_stopped <= LOCK_TTL - FENCE_MARGIN, "{a_stopped:?}");
+        assert!(
+            b_started >= a_stopped + FENCE_MARGIN - POLL_INTERVAL,
+            "{a_stopped:?} {b_started:?}"
+        );
+        assert!(b_started <= Duration::from_secs(20), "{b_started:?}");
+
+        // Healed, the old active node stays a standby behind the new one.
+        views[a].down.store(false, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        assert_eq!(actives(&nodes), vec![b]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn takeover_ignores_a_far_future_expiry() {
+        // A holder whose clock runs an hour ahead writes Expires an hour in the future; Vault's
+        // rule would block takeover for that hour after the holder dies.
+        let (nodes, views) = cluster().await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let a = actives(&nodes)[0];
+        let b = 1 - a;
+        nodes[a].stop_election().await;
+        nodes[a].set_active(None);
+        let ghost = LockRecord {
+            value: b"elsewhere".to_vec(),
+            identity: b"dead-holder".to_vec(),
+            expires_unix_ns: expiry() + 3_600_000_000_000,
+        };
+        *views[a].lock() = Some(ghost);
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        assert_eq!(actives(&nodes), vec![b]);
+    }
+}
