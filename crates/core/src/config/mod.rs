@@ -122,8 +122,9 @@ pub struct Config {
     pub default_lease_ttl: Option<Duration>,
     /// `max_lease_ttl`.
     pub max_lease_ttl: Option<Duration>,
-    /// `disable_clustering`: standbys redirect clients to the active node instead of
-    /// forwarding their requests.
+    /// `disable_clustering`: in Vault, standbys then redirect instead of forwarding. Strongroom's
+    /// standbys always redirect (there is no request forwarding yet), so it is accepted and
+    /// changes nothing.
     pub disable_clustering: bool,
     /// `disable_mlock`: accepted for compatibility (Strongroom never relies on mlock; key
     /// material is zeroized instead).
@@ -222,7 +223,6 @@ impl Config {
                     .map(|l| format!("http://{}", l.address))
             }),
             cluster_addr: self.cluster_addr.clone(),
-            disable_clustering: self.disable_clustering,
             max_lease_ttl: self.max_lease_ttl.unwrap_or(DEFAULT_LEASE_TTL),
         }
     }

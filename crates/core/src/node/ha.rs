@@ -27,9 +27,9 @@ use crate::storage::{HaBackend, LockRecord};
 use crate::timefmt::format_rfc3339;
 
 /// The lock key, as Vault's (`core/lock`, stored as `{Path: core, Key: _lock}`).
-pub(crate) const LOCK_KEY: &str = "core/lock";
+const LOCK_KEY: &str = "core/lock";
 /// How long a lock record holds without renewal.
-pub(crate) const LOCK_TTL: Duration = Duration::from_secs(15);
+const LOCK_TTL: Duration = Duration::from_secs(15);
 /// How often the active node renews.
 const RENEW_INTERVAL: Duration = Duration::from_secs(5);
 /// How often a standby reads the lock, and how soon a failed renewal is retried.

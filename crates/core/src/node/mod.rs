@@ -117,8 +117,6 @@ pub struct NodeOptions {
     pub api_addr: Option<String>,
     /// `cluster_addr`.
     pub cluster_addr: Option<String>,
-    /// `disable_clustering`: as a standby, redirect rather than forward requests.
-    pub disable_clustering: bool,
     /// `max_lease_ttl`.
     pub max_lease_ttl: Duration,
 }
@@ -129,7 +127,6 @@ impl Default for NodeOptions {
             cluster_name: None,
             api_addr: None,
             cluster_addr: None,
-            disable_clustering: false,
             max_lease_ttl: DEFAULT_LEASE_TTL,
         }
     }

@@ -10,7 +10,8 @@
 //!   the chunks written before the item that points at them, so a crash never exposes a
 //!   half-written value;
 //! - listing reads keys only (a projection), not every value in the folder;
-//! - every request holds a `max_parallel` permit, lock renewals included, so the limit is real.
+//! - every storage request holds a `max_parallel` permit, so the limit is real (the lock's own
+//!   requests, at most one in flight, bypass it; see [`lock`]).
 //!
 //! The HA lock lives in [`lock`], the table's life cycle in [`table`], and the IAM policy and
 //! Terraform for the configured features in [`iam`].
