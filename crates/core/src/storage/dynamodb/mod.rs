@@ -419,7 +419,8 @@ impl DynamoDbBackend {
     async fn prune_folders(&self, key: &str) -> Result<(), StorageError> {
         let folders = keys::folder_items(key);
         {
-            // Forget first: a put racing with this prune then rewrites the folder item.
+            // Forget first: a put racing with this prune sees the folder missing when it
+            // checks again after writing its item, and rewrites the folder item.
             let mut known = self.folders.lock().unwrap_or_else(|e| e.into_inner());
             for (folder, _) in &folders {
                 known.remove(folder);
@@ -616,6 +617,10 @@ impl Backend for DynamoDbBackend {
             None
         };
         let old = self.put_item(attrs).await?;
+        // A delete in the same folder may have pruned a folder item between the check above
+        // and the write: it forgets the folder first, so checking again after the write
+        // restores any folder it removed (and costs nothing when none was).
+        self.ensure_folders(key).await?;
         let replaced_chunks = old.as_ref().and_then(chunks::Manifest::from_item);
         if manifest.is_some() || replaced_chunks.is_some() {
             chunks::remove_stale(self, key, manifest.as_ref()).await?;
