@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 use serde_json::json;
 use strongroom_core::config::{Config, StorageConfig};
-use strongroom_core::storage::dynamodb::settings::DEFAULT_CAPACITY;
-use strongroom_core::storage::dynamodb::{iam, BillingMode, DynamoDbSettings, TableAdmin};
+use strongroom_core::storage::dynamodb::{
+    iam, BillingMode, DynamoDbSettings, TableAdmin, TableChange,
+};
 
 use crate::args::{DynamodbAction, DynamodbArgs};
 
@@ -74,21 +75,19 @@ async fn remote(action: DynamodbAction, settings: DynamoDbSettings) -> Result<St
             read_capacity,
             write_capacity,
         } => {
-            let current = admin.describe().await.map_err(|e| e.to_string())?;
-            let mode = match billing_mode {
-                None => current.billing_mode,
-                Some(m) => BillingMode::parse(&m).ok_or_else(|| {
-                    format!("-billing-mode {m:?} must be PROVISIONED or PAY_PER_REQUEST")
-                })?,
-            };
-            // An on-demand table reports 0 units; switching back starts from the default.
-            let keep = |v: u64| if v == 0 { DEFAULT_CAPACITY } else { v };
+            let billing_mode = billing_mode
+                .map(|m| {
+                    BillingMode::parse(&m).ok_or_else(|| {
+                        format!("-billing-mode {m:?} must be PROVISIONED or PAY_PER_REQUEST")
+                    })
+                })
+                .transpose()?;
             admin
-                .update(
-                    mode,
-                    read_capacity.unwrap_or(keep(current.read_capacity)),
-                    write_capacity.unwrap_or(keep(current.write_capacity)),
-                )
+                .update(TableChange {
+                    billing_mode,
+                    read_capacity,
+                    write_capacity,
+                })
                 .await
         }
         DynamodbAction::IamPolicy { .. } | DynamodbAction::Terraform => {

@@ -12,7 +12,9 @@ use aws_sdk_dynamodb::types::{
     ScalarAttributeType,
 };
 use aws_sdk_dynamodb::Client;
-use strongroom_core::storage::dynamodb::{iam, BillingMode, DynamoDbSettings, StaticCredentials};
+use strongroom_core::storage::dynamodb::{
+    iam, BillingMode, DynamoDbSettings, StaticCredentials, TableChange,
+};
 use strongroom_core::storage::{Backend, DynamoDbBackend, LockRecord};
 use strongroom_testkit::MotoServer;
 
@@ -246,12 +248,19 @@ async fn tables_are_created_as_configured_and_foreign_schemas_refused() {
     assert_eq!(backend.describe_table().await.unwrap().read_capacity, 11);
     // An explicit update switches to on-demand.
     let d = backend
-        .update_table(BillingMode::PayPerRequest, 0, 0)
+        .update_table(TableChange {
+            billing_mode: Some(BillingMode::PayPerRequest),
+            ..TableChange::default()
+        })
         .await
         .unwrap();
     assert_eq!(d.billing_mode, BillingMode::PayPerRequest);
     let err = backend
-        .update_table(BillingMode::Provisioned, 0, 5)
+        .update_table(TableChange {
+            billing_mode: Some(BillingMode::Provisioned),
+            read_capacity: Some(0),
+            write_capacity: Some(5),
+        })
         .await
         .unwrap_err()
         .to_string();

@@ -186,12 +186,10 @@ impl Node {
             };
             let attempt: Result<bool, NodeError> = async {
                 let current = backend.read_lock(LOCK_KEY).await?;
+                // Free, or already ours (an earlier acquire whose answer was lost).
                 let stale = match &current {
-                    None => return Ok(backend.acquire_lock(LOCK_KEY, mine, None).await?),
-                    Some(r) if r.identity == mine.identity => {
-                        return Ok(backend.acquire_lock(LOCK_KEY, mine, None).await?)
-                    }
-                    Some(r) => r,
+                    Some(r) if r.identity != mine.identity => r,
+                    _ => return Ok(backend.acquire_lock(LOCK_KEY, mine, None).await?),
                 };
                 match &watched {
                     Some((seen, since)) if seen == stale => {

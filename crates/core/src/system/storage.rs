@@ -16,7 +16,7 @@ use super::object;
 use crate::barrier::BarrierError;
 use crate::logical::{BackendRequest, Fields, LogicalError, Operation, Response};
 use crate::node::Active;
-use crate::storage::dynamodb::{iam, BillingMode};
+use crate::storage::dynamodb::{iam, BillingMode, TableChange};
 use crate::storage::{DynamoDbBackend, StorageError};
 
 const ROOT: &str = "storage/dynamodb";
@@ -90,28 +90,22 @@ async fn update(
     req: &BackendRequest<'_>,
 ) -> Result<Response, LogicalError> {
     let fields = Fields::new(req.data);
-    let current = table.describe_table().await.map_err(storage_error)?;
-    let billing_mode = match fields.string("billing_mode")? {
-        None => current.billing_mode,
-        Some(mode) => BillingMode::parse(&mode).ok_or_else(|| {
-            LogicalError::InvalidRequest(format!(
-                "billing_mode {mode:?} must be PROVISIONED or PAY_PER_REQUEST"
-            ))
-        })?,
+    let billing_mode = fields
+        .string("billing_mode")?
+        .map(|mode| {
+            BillingMode::parse(&mode).ok_or_else(|| {
+                LogicalError::InvalidRequest(format!(
+                    "billing_mode {mode:?} must be PROVISIONED or PAY_PER_REQUEST"
+                ))
+            })
+        })
+        .transpose()?;
+    let change = TableChange {
+        billing_mode,
+        read_capacity: fields.uint("read_capacity")?,
+        write_capacity: fields.uint("write_capacity")?,
     };
-    let capacity = |name: &str, current: u64| -> Result<u64, LogicalError> {
-        Ok(fields.uint(name)?.unwrap_or(if current == 0 {
-            crate::storage::dynamodb::settings::DEFAULT_CAPACITY
-        } else {
-            current
-        }))
-    };
-    let read = capacity("read_capacity", current.read_capacity)?;
-    let write = capacity("write_capacity", current.write_capacity)?;
-    let updated = table
-        .update_table(billing_mode, read, write)
-        .await
-        .map_err(storage_error)?;
+    let updated = table.update_table(change).await.map_err(storage_error)?;
     tracing::info!(
         billing_mode = updated.billing_mode.as_str(),
         read_capacity = updated.read_capacity,

@@ -45,7 +45,7 @@ use self::throttle::{read_units, write_units, CapacityBucket};
 use super::{Backend, HaBackend, StorageError};
 
 pub use self::settings::{BillingMode, DynamoDbSettings, SettingError, StaticCredentials};
-pub use self::table::{TableAdmin, TableDescription};
+pub use self::table::{TableAdmin, TableChange, TableDescription};
 
 /// Attribute names of Vault's items.
 const PATH: &str = "Path";
@@ -139,18 +139,9 @@ impl DynamoDbBackend {
     /// `dynamodb_allow_updates`.
     pub async fn update_table(
         &self,
-        billing_mode: BillingMode,
-        read_capacity: u64,
-        write_capacity: u64,
+        change: TableChange,
     ) -> Result<TableDescription, StorageError> {
-        let description = table::update(
-            &self.client,
-            &self.settings.table,
-            billing_mode,
-            read_capacity,
-            write_capacity,
-        )
-        .await?;
+        let description = table::update(&self.client, &self.settings.table, change).await?;
         let (reads, writes) = limits(&description);
         self.reads.set_rate(reads).await;
         self.writes.set_rate(writes).await;

@@ -9,6 +9,7 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 use serde::Serialize;
 
+use super::settings::DEFAULT_CAPACITY;
 use super::{client, sdk_error, BillingMode, DynamoDbSettings, KEY, PATH};
 use crate::storage::StorageError;
 
@@ -94,20 +95,8 @@ impl TableAdmin {
     }
 
     /// Changes billing mode and capacity and waits until the table is ACTIVE again.
-    pub async fn update(
-        &self,
-        billing_mode: BillingMode,
-        read_capacity: u64,
-        write_capacity: u64,
-    ) -> Result<TableDescription, StorageError> {
-        update(
-            &self.client,
-            &self.settings.table,
-            billing_mode,
-            read_capacity,
-            write_capacity,
-        )
-        .await
+    pub async fn update(&self, change: TableChange) -> Result<TableDescription, StorageError> {
+        update(&self.client, &self.settings.table, change).await
     }
 }
 
@@ -272,14 +261,12 @@ pub(super) async fn ensure(
     if differs {
         if s.allow_updates {
             tracing::info!(table = %s.table, "updating the table's billing mode and capacity to match the configuration");
-            description = update(
-                client,
-                &s.table,
-                s.billing_mode,
-                s.read_capacity,
-                s.write_capacity,
-            )
-            .await?;
+            let change = TableChange {
+                billing_mode: Some(s.billing_mode),
+                read_capacity: Some(s.read_capacity),
+                write_capacity: Some(s.write_capacity),
+            };
+            description = update(client, &s.table, change).await?;
         } else {
             tracing::info!(
                 table = %s.table,
@@ -296,20 +283,37 @@ pub(super) async fn ensure(
     Ok(description)
 }
 
-/// Changes billing mode and capacity, then waits until the table is ACTIVE again.
+/// A change of billing mode or capacity; what is `None` stays as the table has it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableChange {
+    /// The new billing mode.
+    pub billing_mode: Option<BillingMode>,
+    /// The new read capacity (provisioned tables).
+    pub read_capacity: Option<u64>,
+    /// The new write capacity (provisioned tables).
+    pub write_capacity: Option<u64>,
+}
+
+/// Changes billing mode and capacity, then waits until the table is ACTIVE again. Unchanged
+/// capacities keep the table's; an on-demand table switching back to provisioned starts from
+/// the default capacity, since it reports 0 units.
 pub(super) async fn update(
     client: &Client,
     table: &str,
-    billing_mode: BillingMode,
-    read_capacity: u64,
-    write_capacity: u64,
+    change: TableChange,
 ) -> Result<TableDescription, StorageError> {
+    let current = describe(client, table).await?;
+    let keep = |units: u64| if units == 0 { DEFAULT_CAPACITY } else { units };
+    let billing_mode = change.billing_mode.unwrap_or(current.billing_mode);
+    let read_capacity = change.read_capacity.unwrap_or(keep(current.read_capacity));
+    let write_capacity = change
+        .write_capacity
+        .unwrap_or(keep(current.write_capacity));
     if billing_mode == BillingMode::Provisioned && (read_capacity == 0 || write_capacity == 0) {
         return Err(StorageError::InvalidTableUpdate(
             "a provisioned table needs read and write capacity of at least 1".into(),
         ));
     }
-    let current = describe(client, table).await?;
     let mut request = client.update_table().table_name(table);
     request = match billing_mode {
         BillingMode::PayPerRequest if current.billing_mode == BillingMode::PayPerRequest => {
