@@ -41,9 +41,14 @@ impl AppState {
     pub async fn open(config_dir: PathBuf, data_dir: PathBuf) -> Self {
         let core = async {
             let (path, config) = load_or_create_config(&config_dir, &data_dir)?;
-            let storage = config.storage.open().await.map_err(|e| e.to_string())?;
-            tracing::info!(config = %path.display(), storage = storage.kind(), "core started");
-            let node = Node::new(storage, config.node_options());
+            let node = config.open_node().await.map_err(|e| e.to_string())?;
+            tracing::info!(
+                config = %path.display(),
+                storage = node.storage_type(),
+                seal = config.seal.type_name(),
+                "core started"
+            );
+            node.start_auto_unseal();
             let router = strongroom_core::http::router(node.clone());
             Ok::<_, String>(Core { node, router })
         }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use strongroom_core::config::{Config, ListenerConfig, SealConfig, StorageConfig};
-use strongroom_core::node::{Node, NodeError};
+use strongroom_core::node::NodeError;
 use strongroom_core::storage::StorageError;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -108,9 +108,27 @@ fn describe_storage(config: &StorageConfig) -> String {
     }
 }
 
+fn describe_seal(config: &Config) -> String {
+    let one = |seal: &SealConfig| match seal {
+        SealConfig::Shamir => "shamir".to_owned(),
+        SealConfig::AwsKms(s) => format!(
+            "awskms (kms_key_id: {}, region: {}{})",
+            s.key_id,
+            s.region.as_deref().unwrap_or("from the AWS environment"),
+            s.endpoint
+                .as_ref()
+                .map(|e| format!(", endpoint: {e}"))
+                .unwrap_or_default()
+        ),
+    };
+    match &config.old_seal {
+        Some(old) => format!("{} (migrating from {})", one(&config.seal), one(old)),
+        None => one(&config.seal),
+    }
+}
+
 async fn serve(config: Config, args: &ServerArgs) -> Result<(), ServerError> {
-    let storage = config.storage.open().await?;
-    let node = Node::new(storage, config.node_options());
+    let node = config.open_node().await?;
     let mut listeners = Vec::new();
     for ListenerConfig { address } in &config.listeners {
         let listener = TcpListener::bind(address)
@@ -147,12 +165,7 @@ async fn serve(config: Config, args: &ServerArgs) -> Result<(), ServerError> {
         "                 Storage: {}",
         describe_storage(&config.storage)
     );
-    println!(
-        "                    Seal: {}",
-        match config.seal {
-            SealConfig::Shamir => "shamir",
-        }
-    );
+    println!("                    Seal: {}", describe_seal(&config));
     println!(
         "                 Version: Strongroom v{}\n",
         strongroom_core::VERSION
@@ -165,6 +178,13 @@ async fn serve(config: Config, args: &ServerArgs) -> Result<(), ServerError> {
         );
     }
     println!("==> Strongroom server started! Log data will stream in below:\n");
+    if config.old_seal.is_some() {
+        tracing::warn!(
+            "a disabled seal is configured: if its migration is pending, the node will not \
+             unseal by itself; unseal with the old seal's keys and -migrate"
+        );
+    }
+    node.start_auto_unseal();
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut servers = tokio::task::JoinSet::new();

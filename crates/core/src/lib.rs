@@ -7,6 +7,7 @@
 //! logical backend ([`system`], [`engines`]), and everything it stores goes through the
 //! [`barrier`] into a [`storage`] backend. The [`seal`] protects the barrier's root key.
 
+pub mod aws;
 pub mod barrier;
 pub mod config;
 pub mod engines;

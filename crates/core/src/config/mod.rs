@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::node::{NodeOptions, DEFAULT_LEASE_TTL};
+use crate::node::{Node, NodeOptions, DEFAULT_LEASE_TTL};
+use crate::seal::awskms::{AwsKms, AwsKmsSettings};
+use crate::seal::Seal;
 use crate::storage::dynamodb::DynamoDbSettings;
 use crate::storage::{Backend, DynamoDbBackend, InmemBackend, LocalBackend, StorageError};
 
@@ -92,6 +94,28 @@ impl StorageConfig {
 pub enum SealConfig {
     /// Key shares (the default when no `seal` block is given).
     Shamir,
+    /// AWS KMS auto-unseal.
+    AwsKms(AwsKmsSettings),
+}
+
+impl SealConfig {
+    /// The seal's type name (`shamir`, `awskms`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            SealConfig::Shamir => "shamir",
+            SealConfig::AwsKms(_) => "awskms",
+        }
+    }
+
+    /// Builds the seal (for KMS: the client; nothing is sent to KMS yet).
+    pub async fn open(&self) -> Seal {
+        match self {
+            SealConfig::Shamir => Seal::Shamir,
+            SealConfig::AwsKms(settings) => {
+                Seal::AwsKms(Arc::new(AwsKms::connect(settings.clone()).await))
+            }
+        }
+    }
 }
 
 /// A `listener "tcp"` block.
@@ -106,8 +130,10 @@ pub struct ListenerConfig {
 pub struct Config {
     /// The `storage` block.
     pub storage: StorageConfig,
-    /// The `seal` block (Shamir when absent).
+    /// The seal in use (Shamir when no `seal` block is given).
     pub seal: SealConfig,
+    /// The seal marked `disabled = "true"`: the one a pending seal migration starts from.
+    pub old_seal: Option<SealConfig>,
     /// The `listener` blocks.
     pub listeners: Vec<ListenerConfig>,
     /// `api_addr`.
@@ -177,6 +203,7 @@ impl Config {
         Self {
             storage,
             seal: SealConfig::Shamir,
+            old_seal: None,
             listeners: Vec::new(),
             api_addr: None,
             cluster_addr: None,
@@ -211,6 +238,23 @@ impl Config {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
         parse::parse(source, file, env)
+    }
+
+    /// Opens the storage and the seals and returns the (sealed) node they make: the one place
+    /// front ends turn a config into a node. Nothing is sent to KMS yet.
+    pub async fn open_node(&self) -> Result<Arc<Node>, StorageError> {
+        let storage = self.storage.open().await?;
+        let seal = self.seal.open().await;
+        let old_seal = match &self.old_seal {
+            Some(old) => Some(old.open().await),
+            None => None,
+        };
+        Ok(Node::with_seal(
+            storage,
+            self.node_options(),
+            seal,
+            old_seal,
+        ))
     }
 
     /// The settings the node needs.

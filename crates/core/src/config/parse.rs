@@ -11,6 +11,7 @@ use hcl_edit::Span;
 
 use super::{Config, ConfigError, ListenerConfig, SealConfig, StorageConfig, DEFAULT_ADDRESS};
 use crate::logical::parse_bool;
+use crate::seal::awskms::{self, AwsKmsSettings};
 use crate::storage::dynamodb::{self, DynamoDbSettings};
 use crate::timefmt::parse_duration;
 
@@ -206,32 +207,126 @@ fn storage(
     }
 }
 
-fn seal(src: &Source, block: &Block) -> Result<SealConfig, ConfigError> {
+/// One `seal` block: the seal and whether it is `disabled` (the old seal of a migration).
+struct SealBlock {
+    seal: SealConfig,
+    disabled: bool,
+    span: Option<Range<usize>>,
+}
+
+fn seal(src: &Source, block: &Block, env: Env) -> Result<SealBlock, ConfigError> {
     let kind = single_label(src, block)?;
     let context = format!("seal {kind:?}");
     let attrs = attributes(src, &block.body, &context)?;
-    match kind.as_str() {
-        "shamir" => {
-            for attr in attrs {
-                match attr.key.value().as_str() {
-                    "disabled" if boolean(src, attr)? => {
-                        return Err(src.error(
-                            attr.span(),
-                            "seal migration (disabled = true) needs a second seal, which this \
-                             build does not support yet"
-                                .into(),
-                        ))
-                    }
-                    "disabled" => {}
-                    _ => return Err(unknown_key(src, attr, &context, &["disabled"])),
-                }
-            }
-            Ok(SealConfig::Shamir)
+    let mut disabled = false;
+    let mut values: HashMap<&str, (String, Option<Range<usize>>)> = HashMap::new();
+    let known: &[&str] = match kind.as_str() {
+        "shamir" => &["disabled"],
+        "awskms" => awskms::KEYS,
+        other => {
+            return Err(src.error(
+                block.span(),
+                format!("unknown seal type {other:?} (supported: shamir, awskms)"),
+            ))
         }
-        other => Err(src.error(
-            block.span(),
-            format!("unknown seal type {other:?} (supported: shamir)"),
+    };
+    for attr in attrs {
+        let name = attr.key.value().as_str();
+        match known.iter().find(|k| **k == name) {
+            None => return Err(unknown_key(src, attr, &context, known)),
+            Some(&"disabled") => disabled = boolean(src, attr)?,
+            Some(key) => {
+                values.insert(key, (scalar(src, attr)?, attr.span()));
+            }
+        }
+    }
+    let seal = match kind.as_str() {
+        "awskms" => {
+            let settings = AwsKmsSettings::resolve(&|k| values.get(k).map(|(v, _)| v.clone()), env)
+                .map_err(|e| {
+                    let span = values
+                        .get(e.config_key())
+                        .and_then(|(_, span)| span.clone())
+                        .or_else(|| block.span());
+                    src.error(span, format!("{context}: {e}"))
+                })?;
+            SealConfig::AwsKms(settings)
+        }
+        _ => SealConfig::Shamir,
+    };
+    Ok(SealBlock {
+        seal,
+        disabled,
+        span: block.span(),
+    })
+}
+
+/// The seal in use and, during a migration, the old one, from the `seal` blocks and
+/// `BAO_SEAL_TYPE`/`VAULT_SEAL_TYPE` (which, as in Vault, replaces the type of the enabled
+/// seal, or adds one configured from the environment alone).
+fn seals(
+    src: &Source,
+    blocks: Vec<SealBlock>,
+    env: Env,
+) -> Result<(SealConfig, Option<SealConfig>), ConfigError> {
+    let (disabled, enabled): (Vec<SealBlock>, Vec<SealBlock>) =
+        blocks.into_iter().partition(|b| b.disabled);
+    if let [_, second, ..] = enabled.as_slice() {
+        return Err(src.error(
+            second.span.clone(),
+            "only one seal may be in use; mark the old one disabled = \"true\" to migrate \
+             from it"
+                .into(),
+        ));
+    }
+    if let [_, second, ..] = disabled.as_slice() {
+        return Err(src.error(
+            second.span.clone(),
+            "only one seal can be migrated from (disabled = \"true\")".into(),
+        ));
+    }
+    let enabled = enabled.into_iter().next();
+    let span = enabled.as_ref().and_then(|b| b.span.clone());
+    let mut current = enabled.map_or(SealConfig::Shamir, |b| b.seal);
+    let env_type = ["BAO_SEAL_TYPE", "VAULT_SEAL_TYPE"]
+        .iter()
+        .find_map(|v| env(v).filter(|t| !t.trim().is_empty()).map(|t| (t, *v)));
+    if let Some((seal_type, var)) = &env_type {
+        let err =
+            |message: String| src.error(span.clone(), format!("{var}={seal_type}: {message}"));
+        current = match (seal_type.trim(), current) {
+            ("shamir", _) => SealConfig::Shamir,
+            ("awskms", kms @ SealConfig::AwsKms(_)) => kms,
+            ("awskms", SealConfig::Shamir) => SealConfig::AwsKms(
+                AwsKmsSettings::resolve(&|_| None, env).map_err(|e| err(e.to_string()))?,
+            ),
+            (other, _) => {
+                return Err(err(format!(
+                    "unknown seal type {other:?} (supported: shamir, awskms)"
+                )))
+            }
+        };
+    }
+    let old = disabled.into_iter().next();
+    match (&current, old.as_ref().map(|b| &b.seal)) {
+        (SealConfig::Shamir, Some(SealConfig::Shamir)) => Err(src.error(
+            old.and_then(|b| b.span),
+            "seal \"shamir\" is disabled for a migration, but no other seal is configured to \
+             migrate to"
+                .into(),
         )),
+        (SealConfig::AwsKms(_), Some(SealConfig::AwsKms(_))) => Err(src.error(
+            old.and_then(|b| b.span),
+            format!(
+                "migrating from one awskms seal to another is not supported; to move to another \
+                 key, point the key's alias at it (stored keys are re-wrapped with the current \
+                 key at the next unseal){}",
+                env_type
+                    .map(|(t, var)| format!(" — {var}={t} is set: is it left over?"))
+                    .unwrap_or_default()
+            ),
+        )),
+        _ => Ok((current, old.map(|b| b.seal))),
     }
 }
 
@@ -301,7 +396,7 @@ pub(super) fn parse(text: &str, file: &str, env: Env) -> Result<Config, ConfigEr
     })?;
     let src = Source { text, file };
     let mut storage_cfg = None;
-    let mut seal_cfg = None;
+    let mut seal_blocks = Vec::new();
     let mut config = Config::with_storage(StorageConfig::Inmem);
     for structure in body.iter() {
         match structure {
@@ -314,14 +409,7 @@ pub(super) fn parse(text: &str, file: &str, env: Env) -> Result<Config, ConfigEr
                     }
                     storage_cfg = Some(storage(&src, block, env)?);
                 }
-                "seal" => {
-                    if seal_cfg.is_some() {
-                        return Err(
-                            src.error(block.span(), "only one seal block is allowed".into())
-                        );
-                    }
-                    seal_cfg = Some(seal(&src, block)?);
-                }
+                "seal" => seal_blocks.push(seal(&src, block, env)?),
                 "listener" => config.listeners.push(listener(&src, block)?),
                 other => {
                     return Err(src.error(
@@ -371,7 +459,7 @@ pub(super) fn parse(text: &str, file: &str, env: Env) -> Result<Config, ConfigEr
         .or(config.cluster_addr.take())
         .or(ha.cluster_addr);
     config.disable_clustering |= ha.disable_clustering.unwrap_or(false);
-    config.seal = seal_cfg.unwrap_or(SealConfig::Shamir);
+    (config.seal, config.old_seal) = seals(&src, seal_blocks, env)?;
     if let (Some(default), Some(max)) = (config.default_lease_ttl, config.max_lease_ttl) {
         if default > max {
             let span = body.get_attribute("default_lease_ttl").and_then(Span::span);

@@ -1,6 +1,7 @@
 //! The `sys/` endpoints Vault answers outside the logical router: they work while sealed
-//! (`init`, `unseal`, `seal-status`, `health`, `leader`) or act on the node (`seal`), and
-//! return raw JSON rather than the envelope.
+//! (`init`, `unseal`, `seal-status`, `health`, `leader`), act on the node (`seal`), or are
+//! authorized by key shares instead of a token (`generate-root/attempt`, `generate-root/update`),
+//! and return raw JSON rather than the envelope.
 
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +21,8 @@ pub(super) enum Endpoint {
     Seal,
     Health,
     Leader,
+    GenerateRootAttempt,
+    GenerateRootUpdate,
 }
 
 /// Which raw endpoint `path` names, if any (a trailing `/` is tolerated).
@@ -31,6 +34,8 @@ pub(super) fn raw_endpoint(path: &str) -> Option<Endpoint> {
         "sys/seal" => Some(Endpoint::Seal),
         "sys/health" => Some(Endpoint::Health),
         "sys/leader" => Some(Endpoint::Leader),
+        "sys/generate-root/attempt" => Some(Endpoint::GenerateRootAttempt),
+        "sys/generate-root/update" => Some(Endpoint::GenerateRootUpdate),
         _ => None,
     }
 }
@@ -103,7 +108,36 @@ pub(super) async fn handle(node: &Node, endpoint: Endpoint, api: ApiRequest) -> 
             Ok(status) => json_response(StatusCode::OK, &to_json(&status)),
             Err(e) => ApiError::from_error(&e).into_response(),
         },
+        Endpoint::GenerateRootAttempt if read => reply(node.generate_root_status().await),
+        Endpoint::GenerateRootAttempt if write => {
+            let fields = Fields::new(&api.data);
+            match (fields.string("otp"), fields.string("pgp_key")) {
+                (Ok(otp), Ok(pgp_key)) => reply(node.generate_root_start(otp, pgp_key).await),
+                (Err(e), _) | (_, Err(e)) => bad(e).into_response(),
+            }
+        }
+        Endpoint::GenerateRootAttempt if api.method == Method::DELETE => {
+            match node.generate_root_cancel().await {
+                Ok(()) => no_content(),
+                Err(e) => ApiError::from_error(&e).into_response(),
+            }
+        }
+        Endpoint::GenerateRootUpdate if write => {
+            let fields = Fields::new(&api.data);
+            match (fields.string("key"), fields.string("nonce")) {
+                (Ok(key), Ok(nonce)) => reply(node.generate_root_update(key, nonce).await),
+                (Err(e), _) | (_, Err(e)) => bad(e).into_response(),
+            }
+        }
         _ => not_allowed(&api),
+    }
+}
+
+/// A raw endpoint's answer: the value as top-level JSON, or the error.
+fn reply<T: serde::Serialize>(result: Result<T, crate::node::NodeError>) -> Response {
+    match result {
+        Ok(value) => json_response(StatusCode::OK, &to_json(&value)),
+        Err(e) => ApiError::from_error(&e).into_response(),
     }
 }
 

@@ -297,7 +297,7 @@ impl Node {
         }
         // Another node may have rotated the keyring while this one was a standby.
         self.barrier.reload_keyring().await?;
-        let mut active = Active::load(self.barrier.clone(), &self.options).await?;
+        let mut active = Active::load(self.barrier.clone(), &self.options, &self.seal).await?;
         active.fence = Some(fence);
         active.step_down = Some(ha.step_down.clone());
         let advertisement = Advertisement {

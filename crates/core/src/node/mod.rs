@@ -6,8 +6,11 @@
 //! `seal` drops every key. Init, unseal and seal are serialized by one lock so no request can
 //! observe a half-unsealed node.
 
+mod auto_unseal;
+mod generate_root;
 mod ha;
 mod init;
+mod keys;
 mod status;
 mod unseal;
 
@@ -21,11 +24,13 @@ use crate::error::{Classify, ErrorKind};
 use crate::logical::{self, BackendRequest, LogicalError, Operation, Request, Response};
 use crate::mount::{Factory, Handler, MountEntry, MountError, Mounts, Table};
 use crate::policy::Acl;
-use crate::seal::SealError;
+use crate::seal::{Seal, SealError};
 use crate::storage::{Backend, StorageError};
 use crate::system;
 use crate::token::{TokenBackend, TokenEntry, TokenError, TokenStore};
 
+pub use auto_unseal::AutoUnseal;
+pub use generate_root::RootGenerationStatus;
 pub use init::{InitRequest, InitResponse};
 pub use status::{ClusterInfo, HealthStatus, LeaderStatus, SealStatus};
 pub use unseal::UnsealRequest;
@@ -142,11 +147,19 @@ pub(crate) struct Active {
     pub(crate) fence: Option<Arc<ha::Fence>>,
     /// With HA: wakes the election to give up the lock (`sys/step-down`).
     pub(crate) step_down: Option<Arc<tokio::sync::Notify>>,
+    /// The seal in use (for `sys/seal/awskms`).
+    pub(crate) seal: Seal,
+    /// The `sys/generate-root` attempt in progress; sealing ends it.
+    pub(crate) root_generation: tokio::sync::Mutex<Option<generate_root::Attempt>>,
 }
 
 impl Active {
     /// Loads the token store, mount tables and cluster identity after the barrier unsealed.
-    async fn load(barrier: Arc<Barrier>, options: &NodeOptions) -> Result<Self, NodeError> {
+    async fn load(
+        barrier: Arc<Barrier>,
+        options: &NodeOptions,
+        seal: &Seal,
+    ) -> Result<Self, NodeError> {
         let tokens =
             Arc::new(TokenStore::open(BarrierView::new(barrier.clone(), "sys/token/")).await?);
         let token_backend: Arc<dyn logical::Backend> = Arc::new(TokenBackend::new(tokens.clone()));
@@ -165,6 +178,8 @@ impl Active {
             cluster,
             fence: None,
             step_down: None,
+            seal: seal.clone(),
+            root_generation: tokio::sync::Mutex::new(None),
         })
     }
 }
@@ -190,16 +205,39 @@ pub struct Node {
     active: RwLock<Option<Arc<Active>>>,
     /// Present when the storage provides an HA lock.
     ha: Option<ha::Ha>,
+    /// The seal in use.
+    seal: Seal,
+    /// The seal marked `disabled` in the config: a migration from it may be pending.
+    old_seal: Option<Seal>,
+    /// What automatic unsealing last found, for `sys/seal-status`.
+    auto_unseal: std::sync::Mutex<auto_unseal::State>,
+    /// The automatic unseal task, stopped at shutdown.
+    auto_unseal_task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// This node, for the election task it spawns.
     me: Weak<Node>,
 }
 
 impl Node {
-    /// A sealed node over `storage`.
+    /// A sealed node over `storage` with the Shamir seal.
     pub fn new(storage: Arc<dyn Backend>, options: NodeOptions) -> Arc<Self> {
+        Self::with_seal(storage, options, Seal::Shamir, None)
+    }
+
+    /// A sealed node over `storage` protected by `seal`; `old_seal` is the seal a migration
+    /// would start from (the config's `disabled` seal).
+    pub fn with_seal(
+        storage: Arc<dyn Backend>,
+        options: NodeOptions,
+        seal: Seal,
+        old_seal: Option<Seal>,
+    ) -> Arc<Self> {
         Arc::new_cyclic(|me| Self {
             barrier: Arc::new(Barrier::new(storage.clone())),
             ha: storage.ha().map(|_| ha::Ha::new()),
+            seal,
+            old_seal,
+            auto_unseal: std::sync::Mutex::new(auto_unseal::State::default()),
+            auto_unseal_task: std::sync::Mutex::new(None),
             storage,
             options,
             progress: tokio::sync::Mutex::new(unseal::Progress::default()),
@@ -255,7 +293,7 @@ impl Node {
 
     /// Loads the active state behind an unsealed barrier (sealing again if that fails).
     async fn load_active(&self) -> Result<(), NodeError> {
-        match Active::load(self.barrier.clone(), &self.options).await {
+        match Active::load(self.barrier.clone(), &self.options, &self.seal).await {
             Ok(active) => {
                 self.set_active(Some(Arc::new(active)));
                 Ok(())
@@ -296,6 +334,7 @@ impl Node {
 
     /// Seals and releases storage; called once when the process stops.
     pub async fn shutdown(&self) {
+        self.stop_auto_unseal();
         let mut progress = self.progress.lock().await;
         progress.reset();
         self.seal_now().await;
@@ -357,6 +396,9 @@ impl Node {
             }
         }
         let response = match &route.handler {
+            Handler::System if relative.starts_with("generate-root-token/") => {
+                self.generate_root_logical(&relative, &backend_req).await?
+            }
             Handler::System => system::handle(&active, &self.options, &backend_req).await?,
             Handler::Backend(backend) => backend.handle(&backend_req).await?,
         };

@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::keys::Mode;
 use super::{Node, NodeError, NodeOptions};
 use crate::barrier::Barrier;
 use crate::random::random_hex;
-use crate::seal::config::SealConfig;
 use crate::VERSION;
 
 /// Where the cluster's name and id are stored (inside the barrier).
@@ -81,8 +81,18 @@ pub struct SealStatus {
     pub cluster_id: Option<String>,
     /// Whether recovery keys are in use (auto-unseal).
     pub recovery_seal: bool,
+    /// How the recovery key is split (`shamir`), with auto-unseal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery_seal_type: Option<String>,
     /// The storage backend type.
     pub storage_type: String,
+    /// Strongroom extension: why the last automatic unseal failed (auto-unseal seals only,
+    /// while sealed), in one line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_unseal_error: Option<String>,
+    /// Strongroom extension: when the next automatic unseal attempt is due (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_unseal_next_attempt: Option<String>,
 }
 
 /// `GET sys/health`.
@@ -141,22 +151,38 @@ impl Node {
         Ok(self.barrier.initialized().await?)
     }
 
-    /// The seal status; readable while sealed.
+    /// The seal status; readable while sealed. `t`/`n` describe the shares an operator
+    /// would enter now: recovery shares with auto-unseal, the old seal's during a migration.
     pub async fn seal_status(&self) -> Result<SealStatus, NodeError> {
-        let config = SealConfig::load(self.storage.as_ref()).await?;
         let initialized = self.initialized().await?;
+        let plan = match self.key_plan().await {
+            Ok(plan) => plan.filter(|_| initialized),
+            // A stored seal that is not configured: report it sealed with no plan; unseal
+            // attempts explain the problem.
+            Err(NodeError::InvalidRequest(_)) => None,
+            Err(e) => return Err(e),
+        };
         let (progress, nonce) = {
             let p = self.progress.lock().await;
             (p.count(), p.nonce().to_owned())
         };
         let active = self.active().ok();
         let sealed = self.barrier.is_sealed();
-        let (t, n) = match (&config, initialized) {
-            (Some(c), true) => (c.secret_threshold, c.secret_shares),
-            _ => (0, 0),
+        let (t, n, migration) = match &plan {
+            Some(p) => (
+                p.shares.secret_threshold,
+                p.shares.secret_shares,
+                matches!(p.mode, Mode::Migrate { .. }),
+            ),
+            None => (0, 0, false),
+        };
+        let (auto_unseal_error, auto_unseal_next_attempt) = if sealed {
+            self.auto_unseal_state()
+        } else {
+            (None, None)
         };
         Ok(SealStatus {
-            seal_type: "shamir".into(),
+            seal_type: self.seal.type_name().into(),
             initialized,
             sealed,
             t,
@@ -165,11 +191,14 @@ impl Node {
             nonce,
             version: VERSION.into(),
             build_date: BUILD_DATE.into(),
-            migration: false,
+            migration,
             cluster_name: active.as_ref().map(|a| a.cluster.name.clone()),
             cluster_id: active.as_ref().map(|a| a.cluster.id.clone()),
-            recovery_seal: false,
+            recovery_seal: self.seal.auto().is_some(),
+            recovery_seal_type: self.seal.auto().map(|_| "shamir".to_owned()),
             storage_type: self.storage_type().into(),
+            auto_unseal_error,
+            auto_unseal_next_attempt,
         })
     }
 

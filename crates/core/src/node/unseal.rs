@@ -5,10 +5,9 @@ use base64::Engine;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use super::keys::Mode;
 use super::{Node, NodeError, SealStatus};
-use crate::seal::config::SealConfig;
-use crate::seal::shamir::ShamirWrapper;
-use crate::seal::{read_stored_keys, shares, SealError};
+use crate::seal::{shares, SealError};
 
 /// Smallest accepted key (AES-128).
 const MIN_KEY_LEN: usize = 16;
@@ -18,11 +17,11 @@ const MAX_KEY_LEN: usize = 32 + shares::SHARE_OVERHEAD;
 /// The body of `PUT sys/unseal`.
 #[derive(Clone, Default)]
 pub struct UnsealRequest {
-    /// One key share, hex or base64.
+    /// One key share (unseal or, with auto-unseal, recovery share), hex or base64.
     pub key: Option<String>,
     /// Discard the shares given so far.
     pub reset: bool,
-    /// Seal migration (needs a migration seal, which this build does not have yet).
+    /// Migrate from the config's `disabled` seal to the seal in use.
     pub migrate: bool,
 }
 
@@ -60,7 +59,7 @@ impl Progress {
 }
 
 /// Decodes a share as Vault does: hex when it decodes to a plausible key length, else base64.
-fn decode_key(key: &str) -> Result<Zeroizing<Vec<u8>>, NodeError> {
+pub(crate) fn decode_key(key: &str) -> Result<Zeroizing<Vec<u8>>, NodeError> {
     if let Ok(bytes) = hex::decode(key) {
         if (MIN_KEY_LEN..=MAX_KEY_LEN).contains(&bytes.len()) {
             return Ok(Zeroizing::new(bytes));
@@ -92,9 +91,7 @@ impl Node {
                 ))
             }
         };
-        let config = SealConfig::load(self.storage.as_ref())
-            .await?
-            .ok_or(NodeError::NotInitialized)?;
+        let plan = self.key_plan().await?.ok_or(NodeError::NotInitialized)?;
         if !self.initialized().await? {
             return Err(NodeError::NotInitialized);
         }
@@ -102,20 +99,19 @@ impl Node {
             drop(progress);
             return self.seal_status().await;
         }
-        if key.len() < MIN_KEY_LEN {
-            return Err(NodeError::InvalidRequest(format!(
-                "key is shorter than minimum {MIN_KEY_LEN} bytes"
-            )));
-        }
-        if key.len() > MAX_KEY_LEN {
-            return Err(NodeError::InvalidRequest(format!(
-                "key is longer than maximum {MAX_KEY_LEN} bytes"
-            )));
-        }
-        if req.migrate {
-            return Err(NodeError::InvalidRequest(
-                "can't perform a seal migration, no migration seal found".into(),
-            ));
+        check_key_length(&key)?;
+        match (&plan.mode, req.migrate) {
+            (Mode::Migrate { .. }, false) => {
+                return Err(NodeError::InvalidRequest(
+                    "migrate option not provided and seal migration is pending".into(),
+                ))
+            }
+            (Mode::Normal, true) => {
+                return Err(NodeError::InvalidRequest(
+                    "can't perform a seal migration, no migration seal found".into(),
+                ))
+            }
+            _ => {}
         }
         // A share already given is ignored: no progress, no error.
         if progress.parts.iter().any(|p| bool::from(p.ct_eq(&key))) {
@@ -126,26 +122,56 @@ impl Node {
             progress.nonce = uuid::Uuid::new_v4().to_string();
         }
         progress.parts.push(key);
-        if progress.parts.len() < config.secret_threshold as usize {
+        if progress.parts.len() < plan.shares.secret_threshold as usize {
             drop(progress);
             return self.seal_status().await;
         }
         // Threshold reached: progress is cleared whether or not the attempt succeeds.
         let parts = std::mem::take(&mut progress.parts);
         progress.reset();
-        let kek = if config.secret_threshold == 1 {
-            parts[0].clone()
+        let key = combine(&parts, plan.shares.secret_threshold)?;
+        let root_key = self.root_key_from(plan.seal, &key).await?;
+        if let Mode::Migrate { from } = plan.mode {
+            self.migrate(from, &plan.shares, &key, &root_key).await?;
+            self.unseal_with_root_key(&root_key).await?;
+            self.finish_migration(&key).await?;
         } else {
-            let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
-            shares::combine(&refs).map_err(SealError::from)?
-        };
-        let wrapper = ShamirWrapper::new(&kek).map_err(|_| SealError::InvalidKey)?;
-        let root_key = read_stored_keys(self.storage.as_ref(), &wrapper).await?;
-        self.unseal_with_root_key(&root_key).await?;
+            self.unseal_with_root_key(&root_key).await?;
+        }
         tracing::info!("vault is unsealed");
         drop(progress);
+        if let Some(kms) = self.seal.auto() {
+            self.rewrap_stored_keys(kms, &root_key).await;
+        }
         self.seal_status().await
     }
+}
+
+/// Refuses keys no seal could have produced, with Vault's messages.
+pub(crate) fn check_key_length(key: &[u8]) -> Result<(), NodeError> {
+    if key.len() < MIN_KEY_LEN {
+        return Err(NodeError::InvalidRequest(format!(
+            "key is shorter than minimum {MIN_KEY_LEN} bytes"
+        )));
+    }
+    if key.len() > MAX_KEY_LEN {
+        return Err(NodeError::InvalidRequest(format!(
+            "key is longer than maximum {MAX_KEY_LEN} bytes"
+        )));
+    }
+    Ok(())
+}
+
+/// Rebuilds the key from `threshold` shares (one share is the key itself).
+pub(crate) fn combine(
+    parts: &[Zeroizing<Vec<u8>>],
+    threshold: u32,
+) -> Result<Zeroizing<Vec<u8>>, NodeError> {
+    if threshold == 1 {
+        return Ok(parts[0].clone());
+    }
+    let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
+    Ok(shares::combine(&refs).map_err(SealError::from)?)
 }
 
 #[cfg(test)]

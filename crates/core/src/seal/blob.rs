@@ -35,6 +35,16 @@ pub struct KeyInfo {
 }
 
 impl BlobInfo {
+    /// The KMS key that wrapped this value, for blobs an auto-unseal seal wrote (Shamir
+    /// blobs carry no key information). Seal changes use this to tell which seal wrote the
+    /// stored keys, whatever the stored seal configuration says.
+    pub fn kms_key_id(&self) -> Option<&str> {
+        self.key_info
+            .as_ref()
+            .filter(|k| !k.wrapped_key.is_empty() || !k.key_id.is_empty())
+            .map(|k| k.key_id.as_str())
+    }
+
     /// Protobuf encoding.
     pub fn to_bytes(&self) -> Vec<u8> {
         self.encode_to_vec()

@@ -7,6 +7,8 @@ use crate::storage::Backend;
 
 /// Where the barrier's seal configuration is stored.
 pub const SEAL_CONFIG_PATH: &str = "core/seal-config";
+/// Where an auto-unseal seal's recovery key configuration is stored.
+pub const RECOVERY_CONFIG_PATH: &str = "core/recovery-config";
 
 /// Vault's `SealConfig`: how the unseal keys were split.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +49,15 @@ impl SealConfig {
         }
     }
 
+    /// The barrier configuration of an auto-unseal seal of `seal_type`: one stored key, which
+    /// the seal itself decrypts.
+    pub fn auto(seal_type: &str) -> Self {
+        Self {
+            seal_type: seal_type.into(),
+            ..Self::shamir(1, 1)
+        }
+    }
+
     /// Checks the numbers as Vault does; the message completes
     /// `invalid seal configuration: …`.
     pub fn validate(&self) -> Result<(), SealError> {
@@ -68,20 +79,38 @@ impl SealConfig {
         Err(SealError::InvalidConfig(reason.into()))
     }
 
-    /// Reads the stored configuration, if any.
+    /// Reads the stored barrier configuration, if any.
     pub async fn load(storage: &dyn Backend) -> Result<Option<Self>, SealError> {
-        match storage.get(SEAL_CONFIG_PATH).await? {
+        Self::load_from(storage, SEAL_CONFIG_PATH).await
+    }
+
+    /// Reads the stored recovery key configuration, if any.
+    pub async fn load_recovery(storage: &dyn Backend) -> Result<Option<Self>, SealError> {
+        Self::load_from(storage, RECOVERY_CONFIG_PATH).await
+    }
+
+    async fn load_from(storage: &dyn Backend, path: &str) -> Result<Option<Self>, SealError> {
+        match storage.get(path).await? {
             None => Ok(None),
             Some(bytes) => serde_json::from_slice(&bytes)
                 .map(Some)
-                .map_err(|e| SealError::Corrupt(format!("{SEAL_CONFIG_PATH}: {e}"))),
+                .map_err(|e| SealError::Corrupt(format!("{path}: {e}"))),
         }
     }
 
-    /// Stores the configuration.
+    /// Stores the barrier configuration.
     pub async fn store(&self, storage: &dyn Backend) -> Result<(), SealError> {
+        self.store_at(storage, SEAL_CONFIG_PATH).await
+    }
+
+    /// Stores the recovery key configuration.
+    pub async fn store_recovery(&self, storage: &dyn Backend) -> Result<(), SealError> {
+        self.store_at(storage, RECOVERY_CONFIG_PATH).await
+    }
+
+    async fn store_at(&self, storage: &dyn Backend, path: &str) -> Result<(), SealError> {
         let bytes = serde_json::to_vec(self).map_err(|e| SealError::Corrupt(e.to_string()))?;
-        storage.put(SEAL_CONFIG_PATH, &bytes).await?;
+        storage.put(path, &bytes).await?;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 //! [`crate::node::Node`]; everything else under `sys/` is a logical path handled here.
 
 mod mounts;
+mod seal;
 mod storage;
 
 use serde_json::{Map, Value};
@@ -21,6 +22,7 @@ pub(crate) fn is_unauthenticated(path: &str) -> bool {
 pub(crate) fn requires_sudo(path: &str) -> bool {
     matches!(path, "rotate" | "rotate/keyring" | "seal" | "step-down")
         || storage::is_storage_path(path)
+        || seal::is_seal_path(path)
 }
 
 /// Handles a request below `sys/`.
@@ -61,6 +63,7 @@ pub(crate) async fn handle(
             Ok(Some(Response::with_data(object(status))))
         }
         p if storage::is_storage_path(p) => storage::handle(active, p, req).await.map(Some),
+        p if seal::is_seal_path(p) => seal::handle(active, p, req).await.map(Some),
         p if is_unauthenticated(p) && op == Operation::Read => {
             let path = p.strip_prefix("internal/ui/mounts").unwrap_or("");
             mounts::ui_mount(active, path.trim_start_matches('/')).map(Some)

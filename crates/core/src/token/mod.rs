@@ -26,6 +26,9 @@ pub use backend::TokenBackend;
 const SALT_KEY: &str = "salt";
 /// Prefix of Vault ≥ 1.10 service tokens.
 const SERVICE_TOKEN_PREFIX: &str = "hvs.";
+/// The length of a generated token (`hvs.` + 24 base62 characters); generate-root's
+/// one-time passwords have this length.
+pub(crate) const GENERATED_TOKEN_LEN: usize = 28;
 
 /// Errors from the token store.
 #[derive(Debug, thiserror::Error)]
@@ -143,7 +146,10 @@ impl TokenStore {
                 return Err(TokenError::InvalidId)
             }
             Some(id) => id.to_owned(),
-            None => format!("{SERVICE_TOKEN_PREFIX}{}", random_base62(24)),
+            None => format!(
+                "{SERVICE_TOKEN_PREFIX}{}",
+                random_base62(GENERATED_TOKEN_LEN - SERVICE_TOKEN_PREFIX.len())
+            ),
         };
         let salted = self.salt_id(&token);
         if self.view.get(&format!("id/{salted}")).await?.is_some() {

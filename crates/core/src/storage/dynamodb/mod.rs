@@ -507,54 +507,10 @@ pub(crate) fn sdk_error<E>(operation: &'static str, err: SdkError<E, HttpRespons
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    let message = match &err {
-        SdkError::ServiceError(service) => {
-            let e = service.err();
-            match (e.code(), e.message()) {
-                (Some(code), Some(message)) => format!("{code}: {message}"),
-                (Some(code), None) => code.to_owned(),
-                _ => unparsed_answer(service.raw()),
-            }
-        }
-        SdkError::TimeoutError(_) => "no answer from DynamoDB in time (request timed out)".into(),
-        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => {
-            format!("cannot reach DynamoDB: {}", causes(&err))
-        }
-        _ => causes(&err),
-    };
-    StorageError::DynamoDb { operation, message }
-}
-
-/// An answer the SDK could not parse (a proxy's page, or moto's XML errors): its status and
-/// the `<Message>` in it, or the start of its body.
-fn unparsed_answer(raw: &HttpResponse) -> String {
-    let body = raw
-        .body()
-        .bytes()
-        .map(String::from_utf8_lossy)
-        .unwrap_or_default();
-    let message = body
-        .split_once("<Message>")
-        .and_then(|(_, rest)| rest.split_once("</Message>"))
-        .map(|(m, _)| m.to_owned())
-        .unwrap_or_else(|| body.chars().take(200).collect());
-    format!("HTTP {}: {}", raw.status().as_u16(), message.trim())
-}
-
-/// An error and its causes in one line, without the repetition of nested messages.
-fn causes(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(err);
-    // Bounded: error chains are short, but a cyclic one must not hang the server.
-    for _ in 0..16 {
-        let Some(e) = next else { break };
-        let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = e.source();
+    StorageError::DynamoDb {
+        operation,
+        message: crate::aws::describe_error("DynamoDB", &err),
     }
-    parts.join(": ")
 }
 
 fn blob(value: &[u8]) -> AttributeValue {

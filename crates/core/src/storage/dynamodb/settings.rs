@@ -5,14 +5,10 @@
 //! Unlike Vault, a value that does not parse is an error naming the key instead of being
 //! silently replaced by a default (Vault turns `ha_enabled = "yes"` into `false`).
 
-use std::fmt;
-
-use zeroize::Zeroizing;
-
 /// `table` when neither the config nor `AWS_DYNAMODB_TABLE` names one.
 pub const DEFAULT_TABLE: &str = "vault-dynamodb-backend";
 /// `region` when neither the config nor the environment names one.
-pub const DEFAULT_REGION: &str = "us-east-1";
+pub use crate::aws::DEFAULT_REGION;
 /// `read_capacity` and `write_capacity` when unset or 0.
 pub const DEFAULT_CAPACITY: u64 = 5;
 /// `max_parallel` when unset or below 1.
@@ -66,29 +62,8 @@ impl BillingMode {
     }
 }
 
-/// Keys given in the config file (`access_key`, `secret_key`, `session_token`).
-#[derive(Clone, PartialEq, Eq)]
-pub struct StaticCredentials {
-    /// The access key id (not secret; shown in AWS logs).
-    pub access_key: String,
-    /// The secret access key.
-    pub secret_key: Zeroizing<String>,
-    /// A session token for temporary credentials.
-    pub session_token: Option<Zeroizing<String>>,
-}
-
-impl fmt::Debug for StaticCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StaticCredentials")
-            .field("access_key", &self.access_key)
-            .field("secret_key", &"<redacted>")
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| "<redacted>"),
-            )
-            .finish()
-    }
-}
+use crate::aws::{check_endpoint, check_region, pick};
+pub use crate::aws::{SettingError, StaticCredentials};
 
 /// Everything the DynamoDB backend needs to connect and to manage its table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,17 +116,7 @@ impl DynamoDbSettings {
         config: &dyn Fn(&str) -> Option<String>,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, SettingError> {
-        // The first non-empty value among the environment variables, then the config key;
-        // with it, the name errors should use ("read_capacity (from AWS_...)").
-        let pick = |key: &'static str, vars: &[&'static str]| -> Option<(String, String)> {
-            vars.iter()
-                .find_map(|v| {
-                    env(v)
-                        .filter(|s| !s.trim().is_empty())
-                        .map(|s| (s, format!("{key} (from {v})")))
-                })
-                .or_else(|| config(key).map(|s| (s, key.to_owned())))
-        };
+        let pick = |key: &'static str, vars: &[&'static str]| pick(config, env, key, vars);
         let mut s = Self::for_table(DEFAULT_TABLE);
         if let Some((table, key)) = pick("table", &["AWS_DYNAMODB_TABLE"]) {
             s.table = check_table_name(&table).map_err(|m| SettingError::new(key, m))?;
@@ -204,64 +169,9 @@ impl DynamoDbSettings {
                 .filter(|n| *n >= 1)
                 .unwrap_or(DEFAULT_MAX_PARALLEL);
         }
-        let access_key = config("access_key").filter(|s| !s.is_empty());
-        let secret_key = config("secret_key").filter(|s| !s.is_empty());
-        let session_token = config("session_token").filter(|s| !s.is_empty());
-        s.credentials = match (access_key, secret_key) {
-            (Some(access_key), Some(secret_key)) => Some(StaticCredentials {
-                access_key,
-                secret_key: Zeroizing::new(secret_key),
-                session_token: session_token.map(Zeroizing::new),
-            }),
-            (None, None) if session_token.is_none() => None,
-            (None, None) => {
-                return Err(SettingError::new(
-                    "session_token",
-                    "needs access_key and secret_key beside it".into(),
-                ))
-            }
-            (Some(_), None) => {
-                return Err(SettingError::new(
-                    "access_key",
-                    "is set but secret_key is not; give both, or neither to use the AWS \
-                     credential chain"
-                        .into(),
-                ))
-            }
-            (None, Some(_)) => {
-                return Err(SettingError::new(
-                    "secret_key",
-                    "is set but access_key is not; give both, or neither to use the AWS \
-                     credential chain"
-                        .into(),
-                ))
-            }
-        };
+        s.credentials = StaticCredentials::from_config(config)
+            .map_err(|(key, message)| SettingError::new(key, message.into()))?;
         Ok(s)
-    }
-}
-
-/// A setting that does not parse.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{key}: {message}")]
-pub struct SettingError {
-    /// The config key, with the environment variable when the value came from one.
-    pub key: String,
-    /// What is wrong with its value.
-    pub message: String,
-}
-
-impl SettingError {
-    fn new(key: impl Into<String>, message: String) -> Self {
-        Self {
-            key: key.into(),
-            message,
-        }
-    }
-
-    /// The config key alone (`read_capacity` for `read_capacity (from AWS_...)`).
-    pub fn config_key(&self) -> &str {
-        self.key.split(' ').next().unwrap_or(&self.key)
     }
 }
 
@@ -292,35 +202,6 @@ pub fn check_table_name(name: &str) -> Result<String, String> {
         Err(format!(
             "{name:?} is not a valid DynamoDB table name (3 to 255 letters, digits, '_', '-' or '.')"
         ))
-    }
-}
-
-fn check_region(region: &str) -> Result<String, String> {
-    let region = region.trim();
-    let ok = !region.is_empty()
-        && region.len() <= 64
-        && region
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if ok {
-        Ok(region.to_owned())
-    } else {
-        Err(format!(
-            "{region:?} is not an AWS region name (such as us-east-1)"
-        ))
-    }
-}
-
-fn check_endpoint(endpoint: &str) -> Result<String, String> {
-    let endpoint = endpoint.trim();
-    let rest = endpoint
-        .strip_prefix("http://")
-        .or_else(|| endpoint.strip_prefix("https://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(endpoint.to_owned()),
-        _ => Err(format!(
-            "{endpoint:?} is not an endpoint URL (such as http://127.0.0.1:8000)"
-        )),
     }
 }
 
