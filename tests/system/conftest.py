@@ -119,10 +119,10 @@ disable_mlock = true
 class Moto:
     """A moto_server on a free loopback port, stopped by PID at the end of the test."""
 
-    def __init__(self, workdir, env=None):
+    def __init__(self, workdir, env=None, name="moto"):
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.log = open(Path(workdir) / "moto.log", "wb")
+        self.log = open(Path(workdir) / f"{name}.log", "wb")
         self.proc = subprocess.Popen(
             [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=self.log,
@@ -151,6 +151,17 @@ class Moto:
 
         return boto3.client(
             "dynamodb",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+    def kms(self):
+        import boto3
+
+        return boto3.client(
+            "kms",
             endpoint_url=self.endpoint,
             region_name="us-east-1",
             aws_access_key_id="test",

@@ -24,6 +24,8 @@ pub enum Command {
     Server(ServerArgs),
     /// Set up and inspect the DynamoDB table of a config, without a server.
     Dynamodb(DynamodbArgs),
+    /// Inspect the AWS KMS key of a config's awskms seal and print its policies.
+    Kms(KmsArgs),
     /// Print the version.
     Version,
 }
@@ -97,6 +99,36 @@ pub enum DynamodbAction {
     },
     /// Print a Terraform `aws_dynamodb_table` resource for the table (offline).
     Terraform,
+}
+
+/// `strongroom kms` options.
+#[derive(Args)]
+pub struct KmsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: KmsAction,
+    /// The server's HCL config, whose `seal "awskms"` block names the key (environment
+    /// variables apply as they do for the server).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+/// `strongroom kms` actions.
+#[derive(Subcommand)]
+pub enum KmsAction {
+    /// Show the key the seal uses now: ARN, state, region (JSON; calls DescribeKey).
+    Describe,
+    /// Print the IAM policy for the seal and the key policy separating key users from key
+    /// administrators (JSON; calls DescribeKey for the key's ARN).
+    Policy {
+        /// An IAM principal ARN that may use the key: the role or user Strongroom runs as
+        /// (repeat for several). Without one, only the IAM policy is printed.
+        #[arg(long = "key-user", value_name = "ARN")]
+        key_users: Vec<String>,
+        /// An IAM principal ARN that may manage the key (default: the account's root).
+        #[arg(long = "key-admin", value_name = "ARN")]
+        key_admins: Vec<String>,
+    },
 }
 
 /// Rewrites Go-style long flags (`-dev`, `-config=x`) to GNU style (`--dev`, `--config=x`).

@@ -13,19 +13,11 @@ use strongroom_core::storage::dynamodb::{
 };
 
 use crate::args::{DynamodbAction, DynamodbArgs};
+use crate::output::{finish, pretty, runtime};
 
 /// Runs the command; prints JSON (or HCL for `terraform`) on stdout, errors on stderr.
 pub fn run(args: DynamodbArgs) -> ExitCode {
-    match execute(args) {
-        Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("Error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    finish(execute(args))
 }
 
 fn settings(args: &DynamodbArgs) -> Result<DynamoDbSettings, String> {
@@ -42,10 +34,6 @@ fn settings(args: &DynamodbArgs) -> Result<DynamoDbSettings, String> {
     }
 }
 
-fn pretty(value: &impl serde::Serialize) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
-}
-
 fn execute(args: DynamodbArgs) -> Result<String, String> {
     let settings = settings(&args)?;
     match args.action {
@@ -54,13 +42,7 @@ fn execute(args: DynamodbArgs) -> Result<String, String> {
             Ok(pretty(&iam::policies(&settings, &arn)))
         }
         DynamodbAction::Terraform => Ok(iam::terraform(&settings)),
-        action => {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())?;
-            runtime.block_on(remote(action, settings))
-        }
+        action => runtime()?.block_on(remote(action, settings)),
     }
 }
 

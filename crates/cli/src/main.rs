@@ -5,6 +5,8 @@
 
 mod args;
 mod dynamodb;
+mod kms;
+mod output;
 mod server;
 
 use std::process::ExitCode;
@@ -18,6 +20,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Server(opts) => server::run(opts),
         Command::Dynamodb(opts) => dynamodb::run(opts),
+        Command::Kms(opts) => kms::run(opts),
         Command::Version => {
             println!("Strongroom v{}", strongroom_core::VERSION);
             ExitCode::SUCCESS

@@ -656,6 +656,104 @@ storage "dynamodb" {
         );
     }
 
+    const KMS: &str =
+        "seal \"awskms\" {\n  kms_key_id = \"alias/sr\"\n  region = \"eu-west-1\"\n}\n";
+
+    #[test]
+    fn seals_migration_and_vault_seal_type() {
+        let cfg = parse(&format!("storage \"inmem\" {{}}\n{KMS}"), "t.hcl", &no_env).unwrap();
+        let SealConfig::AwsKms(kms) = &cfg.seal else {
+            panic!("{:?}", cfg.seal)
+        };
+        assert_eq!(
+            (kms.key_id.as_str(), kms.region.as_deref()),
+            ("alias/sr", Some("eu-west-1"))
+        );
+        assert_eq!(cfg.old_seal, None);
+
+        // Shamir → awskms, with the old seal named or implied; awskms → Shamir with only the
+        // disabled block (Vault 1.1 needed an explicit shamir block, hashicorp/vault#6455).
+        let to_kms =
+            format!("storage \"inmem\" {{}}\nseal \"shamir\" {{\n  disabled = \"true\"\n}}\n{KMS}");
+        let cfg = parse(&to_kms, "t.hcl", &no_env).unwrap();
+        assert_eq!(
+            (
+                cfg.seal.type_name(),
+                cfg.old_seal.as_ref().map(SealConfig::type_name)
+            ),
+            ("awskms", Some("shamir"))
+        );
+        let to_shamir = format!(
+            "storage \"inmem\" {{}}\n{}",
+            KMS.replace("{\n", "{\n  disabled = true\n")
+        );
+        let cfg = parse(&to_shamir, "t.hcl", &no_env).unwrap();
+        assert_eq!(
+            (
+                cfg.seal.type_name(),
+                cfg.old_seal.as_ref().map(SealConfig::type_name)
+            ),
+            ("shamir", Some("awskms"))
+        );
+
+        // VAULT_SEAL_TYPE alone activates awskms from the environment.
+        let env = |name: &str| match name {
+            "VAULT_SEAL_TYPE" => Some("awskms".to_owned()),
+            "VAULT_AWSKMS_SEAL_KEY_ID" => Some("alias/from-env".to_owned()),
+            _ => None,
+        };
+        let cfg = parse("storage \"inmem\" {}\n", "t.hcl", &env).unwrap();
+        let SealConfig::AwsKms(kms) = &cfg.seal else {
+            panic!("{:?}", cfg.seal)
+        };
+        assert_eq!(kms.key_id, "alias/from-env");
+        // ... and a leftover one turning awskms → Shamir into awskms → awskms is explained
+        // (hashicorp/vault#16294).
+        let e = parse(&to_shamir, "t.hcl", &env).unwrap_err().to_string();
+        assert!(
+            e.contains("VAULT_SEAL_TYPE=awskms is set: is it left over?"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn seal_errors_name_the_key_and_line() {
+        assert_eq!(
+            err("storage \"inmem\" {}\nseal \"awskms\" {\n  region = \"us-east-1\"\n}\n"),
+            "t.hcl:2: seal \"awskms\": kms_key_id: is required: the id, ARN or alias/NAME of the \
+             KMS key (or set VAULT_AWSKMS_SEAL_KEY_ID)"
+        );
+        assert_eq!(
+            err(
+                "storage \"inmem\" {}\nseal \"awskms\" {\n  kms_key_id = \"alias/x\"\n  \
+                 endpoint = \"nowhere\"\n}\n"
+            ),
+            "t.hcl:4: seal \"awskms\": endpoint: \"nowhere\" is not an endpoint URL (such as \
+             http://127.0.0.1:8000)"
+        );
+        assert!(
+            err("storage \"inmem\" {}\nseal \"awskms\" {\n  key_id = \"x\"\n}\n")
+                .starts_with("t.hcl:3: seal \"awskms\": unknown key \"key_id\"")
+        );
+        assert_eq!(
+            err("storage \"inmem\" {}\nseal \"pkcs11\" {}\n"),
+            "t.hcl:2: unknown seal type \"pkcs11\" (supported: shamir, awskms)"
+        );
+        assert!(err(&format!(
+            "storage \"inmem\" {{}}\nseal \"shamir\" {{}}\n{KMS}"
+        ))
+        .starts_with("t.hcl:3: only one seal may be in use"));
+        assert!(
+            err("storage \"inmem\" {}\nseal \"shamir\" {\n  disabled = true\n}\n")
+                .contains("no other seal is configured to migrate to")
+        );
+        let env = |name: &str| (name == "VAULT_SEAL_TYPE").then(|| "hsm".to_owned());
+        assert!(parse("storage \"inmem\" {}\n", "t.hcl", &env)
+            .unwrap_err()
+            .to_string()
+            .contains("VAULT_SEAL_TYPE=hsm: unknown seal type \"hsm\""));
+    }
+
     #[test]
     fn syntax_errors_have_line_and_column() {
         let e = err("storage \"inmem\" {\n  path = \n}\n");

@@ -8,8 +8,6 @@
 //!
 //! Both need `sudo`: they reveal infrastructure.
 
-use serde_json::json;
-
 use super::object;
 use crate::logical::{BackendRequest, Fields, LogicalError, Operation, Response};
 use crate::node::Active;
@@ -65,17 +63,11 @@ async fn key_arn(kms: &AwsKms) -> Result<String, LogicalError> {
 }
 
 async fn describe(kms: &AwsKms) -> Result<Response, LogicalError> {
-    let key = kms
-        .describe_key()
+    let description = kms
+        .describe()
         .await
         .map_err(|e| LogicalError::Internal(e.to_string()))?;
-    let settings = kms.settings();
-    Ok(Response::with_data(object(json!({
-        "type": "awskms",
-        "kms_key_id": settings.key_id,
-        "region": kms.region(),
-        "endpoint": settings.endpoint,
-        "key": key,
-        "calls": kms.calls(),
-    }))))
+    let value =
+        serde_json::to_value(description).map_err(|e| LogicalError::Internal(e.to_string()))?;
+    Ok(Response::with_data(object(value)))
 }

@@ -163,6 +163,24 @@ pub struct KeyDescription {
     pub description: String,
 }
 
+/// The seal as `strongroom kms describe` and `GET sys/seal/awskms` show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SealDescription {
+    /// Always `awskms`.
+    #[serde(rename = "type")]
+    pub seal_type: &'static str,
+    /// The key as configured (id, ARN or alias).
+    pub kms_key_id: String,
+    /// The region in use.
+    pub region: String,
+    /// The endpoint override, if any.
+    pub endpoint: Option<String>,
+    /// What KMS says about the key now.
+    pub key: KeyDescription,
+    /// Requests this process has sent to KMS.
+    pub calls: KmsCalls,
+}
+
 /// How many requests of each kind this seal sent to KMS (for measurements and the API).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct KmsCalls {
@@ -248,6 +266,19 @@ impl AwsKms {
 
     fn set_current_key(&self, arn: &str) {
         *self.current_key.write().unwrap_or_else(|e| e.into_inner()) = Some(arn.to_owned());
+    }
+
+    /// The configured key and what KMS says about it now (one `DescribeKey`).
+    pub async fn describe(&self) -> Result<SealDescription, SealError> {
+        let key = self.describe_key().await?;
+        Ok(SealDescription {
+            seal_type: "awskms",
+            kms_key_id: self.settings.key_id.clone(),
+            region: self.region.clone(),
+            endpoint: self.settings.endpoint.clone(),
+            key,
+            calls: self.calls(),
+        })
     }
 
     /// Looks the key up (`DescribeKey`) and remembers its ARN. A key that exists but cannot
