@@ -35,7 +35,8 @@ class Server:
         self.addr = None
         self.starts = 0
 
-    def start(self, timeout=20):
+    def start(self, timeout=20, ready="sys/seal-status"):
+        """Starts the process and waits until `GET {ready}` answers 200."""
         self.starts += 1
         self.stdout_path = self.workdir / f"{self.name}-{self.starts}.out"
         self.stderr_path = self.workdir / f"{self.name}-{self.starts}.err"
@@ -50,7 +51,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}: {self.stderr()}")
             try:
-                if requests.get(f"{self.addr}/v1/sys/seal-status", timeout=1).status_code == 200:
+                if requests.get(f"{self.addr}/v1/{ready}", timeout=1).status_code == 200:
                     return self
             except requests.ConnectionError:
                 pass
