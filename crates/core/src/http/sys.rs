@@ -72,16 +72,10 @@ pub(super) async fn handle(node: &Node, endpoint: Endpoint, api: ApiRequest) -> 
             Err(e) => ApiError::from_error(&e).into_response(),
         },
         Endpoint::Init if write => match init_request(&api) {
-            Ok(req) => match node.init(req).await {
-                Ok(resp) => json_response(StatusCode::OK, &to_json(&resp)),
-                Err(e) => ApiError::from_error(&e).into_response(),
-            },
+            Ok(req) => reply(node.init(req).await),
             Err(error) => error.into_response(),
         },
-        Endpoint::SealStatus if read => match node.seal_status().await {
-            Ok(status) => json_response(StatusCode::OK, &to_json(&status)),
-            Err(e) => ApiError::from_error(&e).into_response(),
-        },
+        Endpoint::SealStatus if read => reply(node.seal_status().await),
         Endpoint::Unseal if write => {
             let fields = Fields::new(&api.data);
             let req = (|| {
@@ -92,10 +86,7 @@ pub(super) async fn handle(node: &Node, endpoint: Endpoint, api: ApiRequest) -> 
                 })
             })();
             match req {
-                Ok(req) => match node.unseal(req).await {
-                    Ok(status) => json_response(StatusCode::OK, &to_json(&status)),
-                    Err(e) => ApiError::from_error(&e).into_response(),
-                },
+                Ok(req) => reply(node.unseal(req).await),
                 Err(e) => bad(e).into_response(),
             }
         }
@@ -104,10 +95,7 @@ pub(super) async fn handle(node: &Node, endpoint: Endpoint, api: ApiRequest) -> 
             Err(e) => ApiError::from_error(&e).into_response(),
         },
         Endpoint::Health if read || api.method == Method::HEAD => health(node, &api).await,
-        Endpoint::Leader if read => match node.leader() {
-            Ok(status) => json_response(StatusCode::OK, &to_json(&status)),
-            Err(e) => ApiError::from_error(&e).into_response(),
-        },
+        Endpoint::Leader if read => reply(node.leader()),
         Endpoint::GenerateRootAttempt if read => reply(node.generate_root_status().await),
         Endpoint::GenerateRootAttempt if write => {
             let fields = Fields::new(&api.data);

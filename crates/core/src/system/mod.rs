@@ -1,8 +1,9 @@
 //! The system backend mounted at `sys/`: mounts, key rotation and status.
 //!
-//! `sys/init`, `sys/unseal`, `sys/seal-status`, `sys/seal`, `sys/health` and `sys/leader` work
-//! while sealed or need the node itself, so the HTTP layer sends them straight to
-//! [`crate::node::Node`]; everything else under `sys/` is a logical path handled here.
+//! `sys/init`, `sys/unseal`, `sys/seal-status`, `sys/seal`, `sys/health`, `sys/leader` and
+//! `sys/generate-root/*` work while sealed, need the node itself, or are authorized by key
+//! shares, so the HTTP layer sends them straight to [`crate::node::Node`], which also answers
+//! `sys/generate-root-token/*`; everything else under `sys/` is a logical path handled here.
 
 mod mounts;
 mod seal;
