@@ -234,6 +234,17 @@ def servers(tmp_path):
             server.proc.wait()
 
 
+def wait_for(predicate, timeout, interval=0.1):
+    """Polls `predicate` until it returns something truthy (returned) or `timeout` s pass (None)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
 def init_and_unseal(server, shares=5, threshold=3):
     """Initializes through the HTTP API and unseals; returns (keys_hex, root_token)."""
     r = server.request("PUT", "sys/init", body={"secret_shares": shares, "secret_threshold": threshold})

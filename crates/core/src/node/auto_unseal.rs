@@ -60,7 +60,6 @@ impl Node {
                 "the shamir seal cannot unseal by itself: enter the unseal keys".into(),
             ));
         };
-        let progress = self.progress.lock().await;
         if !self.barrier.is_sealed() {
             return Ok(AutoUnseal::Unsealed);
         }
@@ -73,11 +72,17 @@ impl Node {
         if let Mode::Migrate { .. } = plan.mode {
             return Ok(AutoUnseal::MigrationPending);
         }
+        // KMS is asked without holding the unseal lock: `sys/seal-status` and `sys/unseal`
+        // must answer while a request to an unreachable KMS waits for its timeout.
         if kms.current_key_arn().is_none() {
             kms.describe_key().await?;
         }
         let blob = read_stored_blob(self.storage.as_ref()).await?;
         let root_key = decrypt_stored_keys(kms.as_ref(), &blob).await?;
+        let progress = self.progress.lock().await;
+        if !self.barrier.is_sealed() {
+            return Ok(AutoUnseal::Unsealed);
+        }
         self.unseal_with_root_key(&root_key).await?;
         drop(progress);
         tracing::info!(key = %kms.current_key_arn().unwrap_or_default(), "vault is unsealed (awskms)");

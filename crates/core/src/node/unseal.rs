@@ -130,7 +130,15 @@ impl Node {
         let parts = std::mem::take(&mut progress.parts);
         progress.reset();
         let key = combine(&parts, plan.shares.secret_threshold)?;
+        // With auto-unseal this asks KMS: not under the lock, so the seal status stays
+        // readable while KMS is slow or unreachable.
+        drop(progress);
         let root_key = self.root_key_from(plan.seal, &key).await?;
+        let progress = self.progress.lock().await;
+        if !self.barrier.is_sealed() {
+            drop(progress);
+            return self.seal_status().await;
+        }
         if let Mode::Migrate { from } = plan.mode {
             self.migrate(from, &plan.shares, &key, &root_key).await?;
             self.unseal_with_root_key(&root_key).await?;
