@@ -560,3 +560,42 @@ def test_environment_configures_the_seal(servers, moto, monkeypatch):
     expect(status(bare), type="awskms", recovery_seal=True, initialized=False)
     _, root = init_kms(bare)
     assert_blobs_on(moto, "envkms2", key["Arn"])
+
+
+def test_strongroom_kms_cli_describes_the_key_and_prints_its_policies(moto, tmp_path):
+    """`strongroom kms describe|policy -config=FILE` work without a server: the key the alias
+    names now (its ARN and state), and the IAM and key policies for that ARN, key users apart
+    from key admins (the account root by default); a config without an awskms seal and a
+    principal that is not an IAM ARN are errors that say so."""
+    key = kms_key(moto)
+    config = tmp_path / "server.hcl"
+    config.write_text('storage "inmem" {}\n' + awskms_block(moto.endpoint))
+
+    def cli(*args):
+        out = subprocess.run([str(BIN), "kms", *args, f"-config={config}"], capture_output=True,
+                             text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+        return out.returncode, out.stdout, out.stderr.strip()
+
+    code, stdout, _ = cli("describe")
+    described = json.loads(stdout)
+    assert code == 0
+    assert (described["kms_key_id"], described["key"]["arn"], described["key"]["key_state"]) == (
+        ALIAS, key["Arn"], "Enabled")
+
+    user = "arn:aws:iam::123456789012:role/strongroom"
+    admin = "arn:aws:iam::123456789012:role/kms-admins"
+    code, stdout, _ = cli("policy", f"-key-user={user}", f"-key-admin={admin}")
+    documents = json.loads(stdout)
+    assert code == 0 and documents["key_arn"] == key["Arn"]
+    admins, users = documents["key_policy"]["Statement"]
+    assert (admins["Principal"], users["Principal"]) == ({"AWS": [admin]}, {"AWS": [user]})
+    assert users["Action"] == ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]
+    assert not {"kms:Encrypt", "kms:Decrypt"} & set(admins["Action"])
+
+    code, stdout, _ = cli("policy")
+    assert code == 0 and json.loads(stdout)["key_policy"] is None
+
+    assert cli("policy", "-key-user=strongroom")[0::2] == (
+        1, 'Error: "strongroom" is not an IAM principal ARN (arn:aws:iam::ACCOUNT:role/NAME, user/NAME or root)')
+    config.write_text('storage "inmem" {}\n')
+    assert cli("describe")[0::2] == (1, f'Error: {config} has no seal "awskms" block')
