@@ -28,7 +28,7 @@ pub(crate) struct Attempt {
 }
 
 /// The status Vault reports for root generation (every field always present).
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Clone, Serialize, Default)]
 pub struct RootGenerationStatus {
     /// Identifies the attempt ("" when none).
     pub nonce: String,
@@ -50,6 +50,19 @@ pub struct RootGenerationStatus {
     pub otp: String,
     /// The length of one-time passwords (that of a token).
     pub otp_length: usize,
+}
+
+/// Never shows the one-time password or the encoded token.
+impl std::fmt::Debug for RootGenerationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RootGenerationStatus")
+            .field("nonce", &self.nonce)
+            .field("started", &self.started)
+            .field("progress", &self.progress)
+            .field("required", &self.required)
+            .field("complete", &self.complete)
+            .finish_non_exhaustive()
+    }
 }
 
 /// `token` XOR `otp`, base64 without padding (OpenBao's `roottoken.EncodeToken`).
