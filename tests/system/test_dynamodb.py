@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import dynamodb_config, init_and_unseal
+from conftest import dynamodb_config, init_and_unseal, wait_for
 
 
 def on_dynamodb(moto, table, ha=False, extra=""):
@@ -18,16 +18,6 @@ def health(server):
         return server.request("GET", "sys/health").status_code
     except Exception:  # noqa: BLE001 - a dead or paused node answers nothing
         return None
-
-
-def wait_for(predicate, timeout, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return None
 
 
 def unseal(server, keys, threshold):

@@ -10,6 +10,7 @@ use hcl_edit::structure::{Attribute, Block, Body, Structure};
 use hcl_edit::Span;
 
 use super::{Config, ConfigError, ListenerConfig, SealConfig, StorageConfig, DEFAULT_ADDRESS};
+use crate::aws::SettingError;
 use crate::logical::parse_bool;
 use crate::seal::awskms::{self, AwsKmsSettings};
 use crate::storage::dynamodb::{self, DynamoDbSettings};
@@ -133,6 +134,27 @@ struct StorageHa {
 /// The environment, as a lookup (injected so tests do not depend on the process's).
 pub(super) type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
+/// A block's scalar values, with where each was written.
+type BlockValues<'b> = HashMap<&'b str, (String, Option<Range<usize>>)>;
+
+/// Builds a block's settings from its `values` with `resolve`; a setting error points at the
+/// line of the offending key (or of the block, when the value came from the environment).
+fn resolve_block<T>(
+    src: &Source,
+    block: &Block,
+    context: &str,
+    values: &BlockValues,
+    resolve: impl FnOnce(&dyn Fn(&str) -> Option<String>) -> Result<T, SettingError>,
+) -> Result<T, ConfigError> {
+    resolve(&|k| values.get(k).map(|(v, _)| v.clone())).map_err(|e| {
+        let span = values
+            .get(e.config_key())
+            .and_then(|(_, span)| span.clone())
+            .or_else(|| block.span());
+        src.error(span, format!("{context}: {e}"))
+    })
+}
+
 fn dynamodb_storage(
     src: &Source,
     block: &Block,
@@ -140,7 +162,7 @@ fn dynamodb_storage(
     env: Env,
 ) -> Result<(StorageConfig, StorageHa), ConfigError> {
     let context = "storage \"dynamodb\"";
-    let mut values: HashMap<&str, (String, Option<Range<usize>>)> = HashMap::new();
+    let mut values = BlockValues::new();
     let mut ha = StorageHa::default();
     for attr in attrs {
         let name = attr.key.value().as_str();
@@ -156,14 +178,9 @@ fn dynamodb_storage(
             }
         }
     }
-    let settings = DynamoDbSettings::resolve(&|k| values.get(k).map(|(v, _)| v.clone()), env)
-        .map_err(|e| {
-            let span = values
-                .get(e.config_key())
-                .and_then(|(_, span)| span.clone())
-                .or_else(|| block.span());
-            src.error(span, format!("{context}: {e}"))
-        })?;
+    let settings = resolve_block(src, block, context, &values, |config| {
+        DynamoDbSettings::resolve(config, env)
+    })?;
     Ok((StorageConfig::DynamoDb(settings), ha))
 }
 
@@ -219,7 +236,7 @@ fn seal(src: &Source, block: &Block, env: Env) -> Result<SealBlock, ConfigError>
     let context = format!("seal {kind:?}");
     let attrs = attributes(src, &block.body, &context)?;
     let mut disabled = false;
-    let mut values: HashMap<&str, (String, Option<Range<usize>>)> = HashMap::new();
+    let mut values = BlockValues::new();
     let known: &[&str] = match kind.as_str() {
         "shamir" => &["disabled"],
         "awskms" => awskms::KEYS,
@@ -242,14 +259,9 @@ fn seal(src: &Source, block: &Block, env: Env) -> Result<SealBlock, ConfigError>
     }
     let seal = match kind.as_str() {
         "awskms" => {
-            let settings = AwsKmsSettings::resolve(&|k| values.get(k).map(|(v, _)| v.clone()), env)
-                .map_err(|e| {
-                    let span = values
-                        .get(e.config_key())
-                        .and_then(|(_, span)| span.clone())
-                        .or_else(|| block.span());
-                    src.error(span, format!("{context}: {e}"))
-                })?;
+            let settings = resolve_block(src, block, &context, &values, |config| {
+                AwsKmsSettings::resolve(config, env)
+            })?;
             SealConfig::AwsKms(settings)
         }
         _ => SealConfig::Shamir,

@@ -9,10 +9,7 @@ use crate::random::random_key;
 use crate::seal::awskms::AwsKms;
 use crate::seal::config::SealConfig;
 use crate::seal::shamir::ShamirWrapper;
-use crate::seal::{
-    shares, wrap_recovery_key, wrap_stored_keys, write_stored_keys, SealError, RECOVERY_KEY_PATH,
-    STORED_KEYS_PATH,
-};
+use crate::seal::{shares, write_stored_keys, SealError};
 
 /// Recovery shares when the request names none (the `vault`/`bao` CLI's defaults).
 const DEFAULT_RECOVERY_SHARES: u32 = 5;
@@ -156,11 +153,7 @@ impl Node {
     /// Init with an auto-unseal seal: KMS encrypts the root key and a separate recovery
     /// key, whose shares are returned. KMS is asked first, so a KMS failure leaves storage
     /// untouched and the node uninitialized.
-    async fn init_auto(
-        &self,
-        kms: &std::sync::Arc<AwsKms>,
-        req: InitRequest,
-    ) -> Result<InitResponse, NodeError> {
+    async fn init_auto(&self, kms: &AwsKms, req: InitRequest) -> Result<InitResponse, NodeError> {
         let seal_type = self.seal.type_name();
         if let Some(names) = given(&[
             ("secret_shares", req.secret_shares != 0),
@@ -197,17 +190,8 @@ impl Node {
         let recovery_key = random_key(KEY_LEN);
         let (recovery_keys, recovery_keys_base64) = split_shares(&recovery_key, &recovery)?;
         kms.describe_key().await?;
-        let stored_keys = wrap_stored_keys(kms.as_ref(), &root_key).await?;
-        let stored_recovery = wrap_recovery_key(kms.as_ref(), &recovery_key).await?;
-        let storage = self.storage.as_ref();
-        recovery.store_recovery(storage).await?;
-        storage
-            .put(RECOVERY_KEY_PATH, &stored_recovery.to_bytes())
+        self.store_auto_seal(kms, &root_key, &recovery_key, &recovery)
             .await?;
-        storage
-            .put(STORED_KEYS_PATH, &stored_keys.to_bytes())
-            .await?;
-        SealConfig::auto(seal_type).store(storage).await?;
         self.barrier.initialize(&root_key, None).await?;
         let root_token = self.create_root_token(&root_key).await?;
         // As Vault's init handler: an auto-unseal node is unsealed when init returns (with
@@ -237,18 +221,17 @@ impl Node {
     ) -> Result<Zeroizing<String>, NodeError> {
         self.barrier.unseal(root_key).await?;
         self.load_active().await?;
-        match self.active() {
-            Ok(active) => match active.tokens.create_root(None).await {
-                Ok(token) => Ok(Zeroizing::new(token)),
-                Err(e) => {
-                    self.seal_now().await;
-                    Err(e.into())
-                }
-            },
-            Err(e) => {
-                self.seal_now().await;
-                Err(e)
-            }
+        let token = match self.active() {
+            Ok(active) => active
+                .tokens
+                .create_root(None)
+                .await
+                .map_err(NodeError::from),
+            Err(e) => Err(e),
+        };
+        if token.is_err() {
+            self.seal_now().await;
         }
+        token.map(Zeroizing::new)
     }
 }

@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use super::{Node, NodeError};
 use crate::barrier::SHAMIR_KEK_PATH;
+use crate::seal::awskms::AwsKms;
 use crate::seal::config::SealConfig;
 use crate::seal::shamir::ShamirWrapper;
 use crate::seal::{
@@ -153,14 +154,8 @@ impl Node {
         let recovery_config = SealConfig::shamir(shares.secret_shares, shares.secret_threshold);
         match (from.auto(), self.seal.auto()) {
             (None, Some(kms)) => {
-                let keys = wrap_stored_keys(kms.as_ref(), root_key).await?;
-                let recovery = wrap_recovery_key(kms.as_ref(), key).await?;
-                recovery_config.store_recovery(storage).await?;
-                storage.put(RECOVERY_KEY_PATH, &recovery.to_bytes()).await?;
-                storage.put(STORED_KEYS_PATH, &keys.to_bytes()).await?;
-                SealConfig::auto(self.seal.type_name())
-                    .store(storage)
-                    .await?;
+                self.store_auto_seal(kms, root_key, key, &recovery_config)
+                    .await?
             }
             (Some(_), None) => {
                 let wrapper = ShamirWrapper::new(key).map_err(|_| SealError::InvalidKey)?;
@@ -185,6 +180,29 @@ impl Node {
             to = self.seal.type_name(),
             "seal migration complete"
         );
+        Ok(())
+    }
+
+    /// Stores what an auto-unseal seal needs, for init and for a migration to it: the root
+    /// key and the recovery key encrypted by `kms` (both before anything is written, so a KMS
+    /// failure writes nothing), then the recovery configuration, the recovery key, the
+    /// stored root key, and last the barrier's seal configuration.
+    pub(crate) async fn store_auto_seal(
+        &self,
+        kms: &AwsKms,
+        root_key: &[u8],
+        recovery_key: &[u8],
+        recovery_config: &SealConfig,
+    ) -> Result<(), NodeError> {
+        let storage = self.storage.as_ref();
+        let keys = wrap_stored_keys(kms, root_key).await?;
+        let recovery = wrap_recovery_key(kms, recovery_key).await?;
+        recovery_config.store_recovery(storage).await?;
+        storage.put(RECOVERY_KEY_PATH, &recovery.to_bytes()).await?;
+        storage.put(STORED_KEYS_PATH, &keys.to_bytes()).await?;
+        SealConfig::auto(self.seal.type_name())
+            .store(storage)
+            .await?;
         Ok(())
     }
 
