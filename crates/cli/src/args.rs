@@ -44,6 +44,9 @@ pub struct ServerArgs {
         env = "VAULT_DEV_ROOT_TOKEN_ID"
     )]
     pub dev_root_token_id: Option<String>,
+    /// In -dev mode, mount `secret/` as a leased kv: every read gets a renewable lease.
+    #[arg(long = "dev-leased-kv")]
+    pub dev_leased_kv: bool,
     /// The address the -dev server listens on.
     #[arg(
         long = "dev-listen-address",

@@ -141,7 +141,10 @@ async fn serve(config: Config, args: &ServerArgs) -> Result<(), ServerError> {
     }
 
     let dev_credentials = if args.dev {
-        Some(node.dev_init(args.dev_root_token_id.as_deref()).await?)
+        Some(
+            node.dev_init(args.dev_root_token_id.as_deref(), args.dev_leased_kv)
+                .await?,
+        )
     } else {
         None
     };

@@ -13,6 +13,7 @@ pub mod config;
 pub mod engines;
 pub mod error;
 pub mod http;
+pub mod lease;
 pub mod logical;
 pub mod mount;
 pub mod node;

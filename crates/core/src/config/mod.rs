@@ -148,6 +148,12 @@ pub struct Config {
     pub default_lease_ttl: Option<Duration>,
     /// `max_lease_ttl`.
     pub max_lease_ttl: Option<Duration>,
+    /// `lease_revocation_attempts` (Strongroom): failed revocations before a lease is marked
+    /// irrevocable; Vault hard-codes 6.
+    pub lease_revocation_attempts: Option<u32>,
+    /// `lease_revocation_retry_base` (Strongroom): attempt n waits 2^n times this (±50 %);
+    /// Vault hard-codes 10 s.
+    pub lease_revocation_retry_base: Option<Duration>,
     /// `disable_clustering`: in Vault, standbys then redirect instead of forwarding. Strongroom's
     /// standbys always redirect (there is no request forwarding yet), so it is accepted and
     /// changes nothing.
@@ -211,6 +217,8 @@ impl Config {
             ui: false,
             default_lease_ttl: None,
             max_lease_ttl: None,
+            lease_revocation_attempts: None,
+            lease_revocation_retry_base: None,
             disable_clustering: false,
             disable_mlock: false,
             log_level: None,
@@ -268,7 +276,13 @@ impl Config {
             }),
             cluster_addr: self.cluster_addr.clone(),
             max_lease_ttl: self.max_lease_ttl.unwrap_or(DEFAULT_LEASE_TTL),
+            default_lease_ttl: self.default_lease_ttl.unwrap_or(DEFAULT_LEASE_TTL),
+            ..NodeOptions::default()
         }
+        .with_revocation(
+            self.lease_revocation_attempts,
+            self.lease_revocation_retry_base,
+        )
     }
 }
 

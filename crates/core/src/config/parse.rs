@@ -394,6 +394,8 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "default_lease_ttl",
     "disable_clustering",
     "disable_mlock",
+    "lease_revocation_attempts",
+    "lease_revocation_retry_base",
     "log_level",
     "max_lease_ttl",
     "ui",
@@ -439,6 +441,23 @@ pub(super) fn parse(text: &str, file: &str, env: Env) -> Result<Config, ConfigEr
                 "disable_clustering" => config.disable_clustering = boolean(&src, attr)?,
                 "default_lease_ttl" => config.default_lease_ttl = Some(duration(&src, attr)?),
                 "max_lease_ttl" => config.max_lease_ttl = Some(duration(&src, attr)?),
+                "lease_revocation_retry_base" => {
+                    config.lease_revocation_retry_base = Some(duration(&src, attr)?)
+                }
+                "lease_revocation_attempts" => {
+                    let text = scalar(&src, attr)?;
+                    match text.trim().parse::<u32>() {
+                        Ok(n @ 1..=100) => config.lease_revocation_attempts = Some(n),
+                        _ => {
+                            return Err(src.error(
+                                attr.span(),
+                                format!(
+                                    "lease_revocation_attempts {text:?} must be a whole number from 1 to 100"
+                                ),
+                            ))
+                        }
+                    }
+                }
                 "log_level" => {
                     let level = scalar(&src, attr)?.to_ascii_lowercase();
                     if !["trace", "debug", "info", "warn", "error"].contains(&level.as_str()) {

@@ -2,14 +2,62 @@
 //!
 //! Each secret is one JSON object stored (through the barrier) at its path inside the mount.
 //! Reads of missing secrets and lists of empty folders answer Vault's 404.
+//!
+//! A mount with the option `leased=true` hands out every read under a renewable lease, like
+//! Vault's `-dev-leased-kv`: the TTL is the secret's `ttl` field, else the mount default, and
+//! revoking the lease leaves the secret in place. It lets lease tooling be tried without a
+//! database.
 
 use async_trait::async_trait;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
-use crate::logical::{Backend, BackendRequest, LogicalError, Operation, Response};
+use crate::logical::{
+    Backend, BackendRequest, LeaseRequest, LogicalError, Operation, Renewal, Response, Secret,
+};
+use crate::mount::MountEntry;
+use crate::timefmt::parse_duration;
 
 /// The kv version 1 engine.
-pub struct KvBackend;
+pub struct KvBackend {
+    leased: bool,
+}
+
+impl KvBackend {
+    /// An engine; `leased` puts reads under leases.
+    pub fn new(leased: bool) -> Self {
+        Self { leased }
+    }
+}
+
+/// Whether a kv mount was enabled with `leased=true`.
+pub fn is_leased(entry: &MountEntry) -> bool {
+    entry
+        .options
+        .get("leased")
+        .and_then(|v| crate::logical::parse_bool(v))
+        .unwrap_or(false)
+}
+
+/// The secret's own `ttl` field in seconds (0 when absent or unreadable).
+fn secret_ttl(data: &Map<String, Value>) -> u64 {
+    match data.get("ttl") {
+        Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
+        Some(Value::String(s)) => parse_duration(s).map_or(0, |d| d.as_secs()),
+        _ => 0,
+    }
+}
+
+async fn read_secret(
+    storage: &crate::barrier::BarrierView,
+    key: &str,
+) -> Result<Option<Map<String, Value>>, LogicalError> {
+    let Some(bytes) = storage.get(key).await? else {
+        return Ok(None);
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| LogicalError::Internal(format!("stored secret {key:?} is corrupt: {e}")))
+}
 
 fn check_key(path: &str) -> Result<(), LogicalError> {
     if path.is_empty() || path.ends_with('/') {
@@ -34,13 +82,20 @@ impl Backend for KvBackend {
             }
             Operation::Read => {
                 check_key(req.path)?;
-                let Some(bytes) = req.storage.get(req.path).await? else {
+                let Some(data) = read_secret(req.storage, req.path).await? else {
                     return Ok(None);
                 };
-                let data: Map<String, Value> = serde_json::from_slice(&bytes).map_err(|e| {
-                    LogicalError::Internal(format!("stored secret {:?} is corrupt: {e}", req.path))
-                })?;
-                Ok(Some(Response::with_data(data)))
+                let secret = self.leased.then(|| Secret {
+                    ttl: secret_ttl(&data),
+                    max_ttl: 0,
+                    renewable: true,
+                    internal: json!({ "path": req.path }),
+                    role: String::new(),
+                });
+                Ok(Some(Response {
+                    secret,
+                    ..Response::with_data(data)
+                }))
             }
             Operation::Create | Operation::Update => {
                 check_key(req.path)?;
@@ -58,6 +113,28 @@ impl Backend for KvBackend {
                 Ok(None)
             }
         }
+    }
+
+    /// A leased read is renewed with the secret's current `ttl` (it may have been rewritten).
+    async fn renew(&self, req: &LeaseRequest<'_>) -> Result<Renewal, LogicalError> {
+        if !self.leased {
+            return Err(LogicalError::InvalidRequest(
+                "lease is not renewable".into(),
+            ));
+        }
+        let key = req
+            .internal
+            .get("path")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let ttl = match read_secret(req.storage, key).await? {
+            Some(data) => secret_ttl(&data),
+            None => 0,
+        };
+        Ok(Renewal {
+            ttl,
+            ..Renewal::default()
+        })
     }
 
     async fn exists(&self, req: &BackendRequest<'_>) -> Result<Option<bool>, LogicalError> {

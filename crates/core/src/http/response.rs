@@ -98,6 +98,9 @@ fn injects_data(path: &str) -> bool {
         || path.starts_with("sys/mounts/")
         || path == "sys/key-status"
         || path == "sys/rotate"
+        || path == "sys/policy"
+        || path.starts_with("sys/policy/")
+        || path.starts_with("sys/capabilities")
 }
 
 /// Runs a logical request and writes Vault's envelope.
@@ -169,9 +172,19 @@ fn envelope(path: &str, reply: Reply) -> Response {
         "request_id".into(),
         Value::String(uuid::Uuid::new_v4().to_string()),
     );
-    body.insert("lease_id".into(), Value::String(String::new()));
-    body.insert("renewable".into(), Value::Bool(false));
-    body.insert("lease_duration".into(), Value::from(0));
+    let lease = response.lease.as_ref();
+    body.insert(
+        "lease_id".into(),
+        Value::String(lease.map_or_else(String::new, |l| l.lease_id.clone())),
+    );
+    body.insert(
+        "renewable".into(),
+        Value::Bool(lease.is_some_and(|l| l.renewable)),
+    );
+    body.insert(
+        "lease_duration".into(),
+        Value::from(lease.map_or(0, |l| l.duration)),
+    );
     body.insert(
         "data".into(),
         response.data.clone().map_or(Value::Null, Value::Object),
@@ -194,5 +207,10 @@ fn envelope(path: &str, reply: Reply) -> Response {
             }
         }
     }
-    json_response(StatusCode::OK, &Value::Object(body))
+    let status = if response.accepted {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    json_response(status, &Value::Object(body))
 }

@@ -85,6 +85,8 @@ pub struct BackendRequest<'a> {
     pub token: Option<&'a TokenEntry>,
     /// The caller's token string (for `lookup-self`), `None` on unauthenticated paths.
     pub client_token: Option<&'a str>,
+    /// Whether the caller's ACL grants `sudo` on this path (root tokens always).
+    pub sudo: bool,
 }
 
 impl BackendRequest<'_> {
@@ -103,6 +105,64 @@ pub struct Response {
     pub warnings: Vec<String>,
     /// The `auth` block (token creation, lookups that return auth).
     pub auth: Option<Value>,
+    /// A secret the node must put under a lease before answering.
+    pub secret: Option<Secret>,
+    /// The lease the node registered (`lease_id`, `lease_duration`, `renewable`).
+    pub lease: Option<LeaseInfo>,
+    /// Answer 202 Accepted (work queued, e.g. a lazy revoke or tidy).
+    pub accepted: bool,
+}
+
+/// A secret an engine hands out under a lease: how long, and what the engine needs later to
+/// renew or revoke it. The secret's values themselves stay in `data` and are never stored.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Secret {
+    /// Seconds (0: the mount's default).
+    pub ttl: u64,
+    /// The engine's cap in seconds (0: the mount's).
+    pub max_ttl: u64,
+    /// Whether `sys/leases/renew` may extend it.
+    pub renewable: bool,
+    /// Kept in the lease entry for renew and revoke (a username, never a password).
+    pub internal: Value,
+    /// The engine's role, for the dashboard's counts ("" when none).
+    pub role: String,
+}
+
+/// The lease registered for a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseInfo {
+    /// The lease id.
+    pub lease_id: String,
+    /// Seconds.
+    pub duration: u64,
+    /// Whether it may be renewed.
+    pub renewable: bool,
+}
+
+/// What an engine sees when a lease it issued is renewed or revoked.
+pub struct LeaseRequest<'a> {
+    /// The lease id.
+    pub lease_id: &'a str,
+    /// The mount's storage.
+    pub storage: &'a BarrierView,
+    /// What the engine stored with the lease.
+    pub internal: &'a Value,
+    /// The TTL asked for at renewal (0: the engine's default).
+    pub increment: u64,
+    /// When the lease was issued (Unix milliseconds).
+    pub issue_ms: i64,
+}
+
+/// An engine's answer to a renewal.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Renewal {
+    /// The TTL the engine grants (0: the mount default).
+    pub ttl: u64,
+    /// The engine's cap (0: none).
+    pub max_ttl: u64,
+    /// Replaces the lease's internal data when set.
+    pub internal: Option<Value>,
 }
 
 /// Shows field names only: response data carries secrets.
@@ -177,6 +237,18 @@ impl Classify for LogicalError {
 pub trait Backend: Send + Sync {
     /// Handles one request.
     async fn handle(&self, req: &BackendRequest<'_>) -> Result<Option<Response>, LogicalError>;
+
+    /// Extends a lease this engine issued. Engines without renewal refuse.
+    async fn renew(&self, _req: &LeaseRequest<'_>) -> Result<Renewal, LogicalError> {
+        Err(LogicalError::InvalidRequest(
+            "lease is not renewable".into(),
+        ))
+    }
+
+    /// Revokes a lease this engine issued; must succeed when it is already gone.
+    async fn revoke(&self, _req: &LeaseRequest<'_>) -> Result<(), LogicalError> {
+        Ok(())
+    }
 
     /// For writes: whether the target already exists, so the ACL can tell `create` from
     /// `update`. `None` means the backend does not distinguish (always `update`).

@@ -163,12 +163,21 @@ pub(super) fn check_mountable(entry: &MountEntry) -> Result<(), MountError> {
         }
     }
     match entry.kind.as_str() {
-        "kv" => match entry.options.get("version").map(String::as_str) {
-            None | Some("" | "1") => Ok(()),
-            Some(v) => Err(MountError::Invalid(format!(
-                "kv version {v} is not supported; this build provides kv version 1"
-            ))),
-        },
+        "kv" => {
+            if let Some(v) = entry.options.get("leased") {
+                if crate::logical::parse_bool(v).is_none() {
+                    return Err(MountError::Invalid(format!(
+                        "kv option leased={v:?} is not a boolean"
+                    )));
+                }
+            }
+            match entry.options.get("version").map(String::as_str) {
+                None | Some("" | "1") => Ok(()),
+                Some(v) => Err(MountError::Invalid(format!(
+                    "kv version {v} is not supported; this build provides kv version 1"
+                ))),
+            }
+        }
         other => Err(MountError::Invalid(format!(
             "plugin not found in the catalog: {other}"
         ))),

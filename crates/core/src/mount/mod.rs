@@ -60,6 +60,8 @@ impl Classify for MountError {
 pub enum Handler {
     /// The system backend, which needs the whole node and is dispatched by it.
     System,
+    /// The token store, dispatched by the node with the lease manager and policies.
+    Token,
     /// Any other backend.
     Backend(Arc<dyn logical::Backend>),
 }
@@ -208,6 +210,39 @@ impl Mounts {
         let mut entries = self.entries(entry.table);
         entries.push(entry);
         self.write_table(route.entry.table, &entries).await?;
+        self.insert_route(route);
+        Ok(())
+    }
+
+    /// Changes the entry mounted at `path` (a route path such as `secret/`) and stores the
+    /// table; the route is rebuilt so its handler sees the new entry.
+    pub async fn update(
+        &self,
+        path: &str,
+        change: impl FnOnce(&mut MountEntry),
+    ) -> Result<(), MountError> {
+        let _guard = self.changes.lock().await;
+        let current = {
+            let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
+            routes.get(path).cloned()
+        }
+        .ok_or_else(|| MountError::NotFound(path.to_owned()))?;
+        let mut entry = current.entry.clone();
+        change(&mut entry);
+        let table = entry.table;
+        let entries: Vec<MountEntry> = self
+            .entries(table)
+            .into_iter()
+            .map(|e| {
+                if e.uuid == entry.uuid {
+                    entry.clone()
+                } else {
+                    e
+                }
+            })
+            .collect();
+        let route = self.build_route(entry)?;
+        self.write_table(table, &entries).await?;
         self.insert_route(route);
         Ok(())
     }

@@ -21,13 +21,14 @@ use zeroize::Zeroizing;
 
 use crate::barrier::{Barrier, BarrierError, BarrierView};
 use crate::error::{Classify, ErrorKind};
-use crate::logical::{self, BackendRequest, LogicalError, Operation, Request, Response};
+use crate::lease::{Expiration, LeaseError, LeaseOptions};
+use crate::logical::{BackendRequest, LeaseInfo, LogicalError, Operation, Request, Response};
 use crate::mount::{Factory, Handler, MountEntry, MountError, Mounts, Table};
-use crate::policy::Acl;
+use crate::policy::{PolicyStore, PolicyStoreError};
 use crate::seal::{Seal, SealError};
 use crate::storage::{Backend, StorageError};
 use crate::system;
-use crate::token::{TokenBackend, TokenEntry, TokenError, TokenStore};
+use crate::token::{TokenContext, TokenEntry, TokenError, TokenStore};
 
 pub use auto_unseal::AutoUnseal;
 pub use generate_root::RootGenerationStatus;
@@ -83,6 +84,12 @@ pub enum NodeError {
     /// From the mount tables.
     #[error(transparent)]
     Mount(#[from] MountError),
+    /// From the lease manager.
+    #[error(transparent)]
+    Lease(#[from] LeaseError),
+    /// From the policy store.
+    #[error(transparent)]
+    Policy(#[from] PolicyStoreError),
 }
 
 impl Classify for NodeError {
@@ -101,6 +108,8 @@ impl Classify for NodeError {
             NodeError::Storage(e) => e.kind(),
             NodeError::Token(e) => e.kind(),
             NodeError::Mount(e) => e.kind(),
+            NodeError::Lease(e) => e.kind(),
+            NodeError::Policy(e) => e.kind(),
         }
     }
 }
@@ -124,15 +133,47 @@ pub struct NodeOptions {
     pub cluster_addr: Option<String>,
     /// `max_lease_ttl`.
     pub max_lease_ttl: Duration,
+    /// `default_lease_ttl`.
+    pub default_lease_ttl: Duration,
+    /// Revocation attempts before a lease is marked irrevocable (`lease_revocation_attempts`).
+    pub revoke_attempts: u32,
+    /// Base of the revocation retry backoff (`lease_revocation_retry_base`).
+    pub revoke_retry_base: Duration,
 }
 
 impl Default for NodeOptions {
     fn default() -> Self {
+        let leases = LeaseOptions::default();
         Self {
             cluster_name: None,
             api_addr: None,
             cluster_addr: None,
             max_lease_ttl: DEFAULT_LEASE_TTL,
+            default_lease_ttl: DEFAULT_LEASE_TTL,
+            revoke_attempts: leases.max_revoke_attempts,
+            revoke_retry_base: leases.revoke_retry_base,
+        }
+    }
+}
+
+impl NodeOptions {
+    /// These options with the revocation retry settings, where given.
+    pub fn with_revocation(mut self, attempts: Option<u32>, retry_base: Option<Duration>) -> Self {
+        if let Some(a) = attempts {
+            self.revoke_attempts = a;
+        }
+        if let Some(b) = retry_base {
+            self.revoke_retry_base = b;
+        }
+        self
+    }
+
+    fn lease_options(&self) -> LeaseOptions {
+        LeaseOptions {
+            default_ttl: self.default_lease_ttl.min(self.max_lease_ttl),
+            max_ttl: self.max_lease_ttl,
+            max_revoke_attempts: self.revoke_attempts.max(1),
+            revoke_retry_base: self.revoke_retry_base,
         }
     }
 }
@@ -140,8 +181,10 @@ impl Default for NodeOptions {
 /// Everything a node holds only while unsealed.
 pub(crate) struct Active {
     pub(crate) barrier: Arc<Barrier>,
-    pub(crate) mounts: Mounts,
+    pub(crate) mounts: Arc<Mounts>,
     pub(crate) tokens: Arc<TokenStore>,
+    pub(crate) policies: Arc<PolicyStore>,
+    pub(crate) leases: Arc<Expiration>,
     pub(crate) cluster: ClusterInfo,
     /// With HA: when this node must stop serving unless it renews the lock.
     pub(crate) fence: Option<Arc<ha::Fence>>,
@@ -160,21 +203,21 @@ impl Active {
         options: &NodeOptions,
         seal: &Seal,
     ) -> Result<Self, NodeError> {
-        let tokens =
-            Arc::new(TokenStore::open(BarrierView::new(barrier.clone(), "sys/token/")).await?);
-        let token_backend: Arc<dyn logical::Backend> = Arc::new(TokenBackend::new(tokens.clone()));
-        let factory: Arc<Factory> = Arc::new(move |entry: &MountEntry| match entry.kind.as_str() {
-            "system" => Some(Handler::System),
-            "token" => Some(Handler::Backend(token_backend.clone())),
-            "kv" => Some(Handler::Backend(Arc::new(crate::engines::kv::KvBackend))),
-            _ => None,
-        });
-        let mounts = Mounts::load(barrier.clone(), factory).await?;
+        let view = |prefix: &str| BarrierView::new(barrier.clone(), prefix);
+        let tokens = Arc::new(TokenStore::open(view("sys/token/")).await?);
+        let policies = Arc::new(PolicyStore::open(view("sys/policy/")).await?);
+        let leases = Expiration::new(view("sys/expire/"), tokens.clone(), options.lease_options());
+        let factory: Arc<Factory> = Arc::new(crate::engines::handler);
+        let mounts = Arc::new(Mounts::load(barrier.clone(), factory).await?);
         let cluster = ClusterInfo::load_or_create(&barrier, options).await?;
+        leases.attach(mounts.clone());
+        leases.start();
         Ok(Self {
             barrier,
             mounts,
             tokens,
+            policies,
+            leases,
             cluster,
             fence: None,
             step_down: None,
@@ -182,6 +225,16 @@ impl Active {
             root_generation: tokio::sync::Mutex::new(None),
         })
     }
+}
+
+/// An authenticated caller.
+pub(crate) struct Caller {
+    /// The token's entry as it was before this request's use was counted.
+    pub(crate) entry: TokenEntry,
+    /// The token's salted id.
+    pub(crate) salted: String,
+    /// Whether this request spent the token's last use.
+    pub(crate) last_use: bool,
 }
 
 /// The result of a logical request.
@@ -276,8 +329,15 @@ impl Node {
         self.ha.is_some()
     }
 
+    /// Replaces the active state; the old one's lease timer stops (sealed or standby).
     fn set_active(&self, active: Option<Arc<Active>>) {
-        *self.active.write().unwrap_or_else(|e| e.into_inner()) = active;
+        let old = std::mem::replace(
+            &mut *self.active.write().unwrap_or_else(|e| e.into_inner()),
+            active,
+        );
+        if let Some(old) = old {
+            old.leases.stop();
+        }
     }
 
     /// Unseals the barrier with `root_key`; then loads everything that lives behind it, or,
@@ -321,8 +381,9 @@ impl Node {
             }
             other => other?,
         };
-        let entry = self.authenticate(&active, token).await?;
-        if !Acl::for_policies(&entry.policies).allows("sys/seal", Operation::Update, true) {
+        let caller = self.authenticate(&active, token).await?;
+        let acl = active.policies.acl(&caller.entry.policies).await?;
+        if !acl.allows("sys/seal", Operation::Update, true) {
             return Err(NodeError::PermissionDenied);
         }
         let mut progress = self.progress.lock().await;
@@ -341,19 +402,34 @@ impl Node {
         self.storage.close().await;
     }
 
+    /// Finds the caller's token: unknown, expired or used-up tokens are denied. A use of a
+    /// limited-use token is counted here.
     async fn authenticate(
         &self,
         active: &Active,
         token: Option<&str>,
-    ) -> Result<TokenEntry, NodeError> {
+    ) -> Result<Caller, NodeError> {
         let token = token
             .filter(|t| !t.is_empty())
             .ok_or(NodeError::PermissionDenied)?;
-        active
+        let salted = active.tokens.salt_id(token);
+        let (entry, last_use) = active
             .tokens
-            .lookup(token)
+            .spend_use(&salted)
             .await?
-            .ok_or(NodeError::PermissionDenied)
+            .ok_or(NodeError::PermissionDenied)?;
+        if entry.ttl > 0 {
+            // A token with a TTL lives exactly as long as its lease.
+            match active.leases.expiry_of(&entry.lease_id(&salted)).await? {
+                Some(expires) if expires > crate::lease::now_ms() => {}
+                _ => return Err(NodeError::PermissionDenied),
+            }
+        }
+        Ok(Caller {
+            entry,
+            salted,
+            last_use,
+        })
     }
 
     /// Authenticates, authorizes and routes a logical request.
@@ -364,7 +440,7 @@ impl Node {
             &route,
             Some((r, rel)) if matches!(r.handler, Handler::System) && system::is_unauthenticated(rel)
         );
-        let token = if unauthenticated {
+        let caller = if unauthenticated {
             None
         } else {
             Some(
@@ -372,36 +448,87 @@ impl Node {
                     .await?,
             )
         };
+        let result = self.dispatch(&active, &req, route, caller.as_ref()).await;
+        if let Some(c) = caller.filter(|c| c.last_use) {
+            // The last use is spent: the token goes, with its children and leases.
+            if let Err(e) = active.leases.revoke_token_tree(&c.salted).await {
+                tracing::warn!(error = %e, "could not revoke a used-up token");
+            }
+        }
+        result
+    }
+
+    async fn dispatch(
+        &self,
+        active: &Arc<Active>,
+        req: &Request,
+        route: Option<(Arc<crate::mount::Route>, String)>,
+        caller: Option<&Caller>,
+    ) -> Result<Reply, NodeError> {
         let (route, relative) =
             route.ok_or_else(|| NodeError::UnsupportedPath(req.path.clone()))?;
+        let acl = match caller {
+            Some(c) => Some(active.policies.acl(&c.entry.policies).await?),
+            None => None,
+        };
         let mut backend_req = BackendRequest {
             operation: req.operation,
             path: &relative,
             data: &req.data,
             storage: &route.view,
-            token: token.as_ref(),
-            client_token: req.client_token.as_deref().filter(|_| token.is_some()),
+            token: caller.map(|c| &c.entry),
+            client_token: req.client_token.as_deref().filter(|_| caller.is_some()),
+            sudo: acl.as_ref().is_some_and(|a| {
+                a.is_root()
+                    || a.capabilities(&req.path)
+                        .contains(crate::policy::Capabilities::SUDO)
+            }),
         };
-        if let Handler::Backend(backend) = &route.handler {
-            if backend_req.operation == Operation::Update
-                && backend.exists(&backend_req).await? == Some(false)
-            {
+        if backend_req.operation == Operation::Update {
+            let exists = match &route.handler {
+                Handler::Backend(backend) => backend.exists(&backend_req).await?,
+                Handler::System => system::exists(active, &relative).await?,
+                Handler::Token => None,
+            };
+            if exists == Some(false) {
                 backend_req.operation = Operation::Create;
             }
         }
-        if let Some(entry) = &token {
-            let sudo = matches!(route.handler, Handler::System) && system::requires_sudo(&relative);
-            if !Acl::for_policies(&entry.policies).allows(&req.path, backend_req.operation, sudo) {
+        if let Some(acl) = &acl {
+            let sudo = matches!(route.handler, Handler::System)
+                && system::requires_sudo(&relative, backend_req.operation);
+            if !acl.allows(&req.path, backend_req.operation, sudo) {
                 return Err(NodeError::PermissionDenied);
             }
         }
-        let response = match &route.handler {
+        let mut response = match &route.handler {
             Handler::System if relative.starts_with("generate-root-token/") => {
                 self.generate_root_logical(&relative, &backend_req).await?
             }
-            Handler::System => system::handle(&active, &self.options, &backend_req).await?,
+            Handler::System => {
+                let ctx = system::Context {
+                    active,
+                    options: &self.options,
+                };
+                system::handle(&ctx, &backend_req).await?
+            }
+            Handler::Token => {
+                let ctx = TokenContext {
+                    tokens: &active.tokens,
+                    leases: &active.leases,
+                    policies: &active.policies,
+                    mount: &route.entry,
+                };
+                crate::token::handle(&ctx, &backend_req).await?
+            }
             Handler::Backend(backend) => backend.handle(&backend_req).await?,
         };
+        if let Some(resp) = response.as_mut() {
+            if let Some(secret) = resp.secret.take() {
+                self.lease_response(active, &route, &req.path, caller, &secret, resp)
+                    .await?;
+            }
+        }
         Ok(Reply {
             response,
             operation: backend_req.operation,
@@ -409,11 +536,57 @@ impl Node {
         })
     }
 
+    /// Puts a secret under a lease. If that fails the engine revokes what it just created,
+    /// so a client never holds a secret nobody will revoke.
+    async fn lease_response(
+        &self,
+        active: &Active,
+        route: &crate::mount::Route,
+        path: &str,
+        caller: Option<&Caller>,
+        secret: &crate::logical::Secret,
+        resp: &mut Response,
+    ) -> Result<(), NodeError> {
+        let client = caller.map_or("", |c| c.salted.as_str());
+        match active
+            .leases
+            .register(path, &route.entry, client, secret)
+            .await
+        {
+            Ok(grant) => {
+                resp.warnings.extend(grant.warning.clone());
+                resp.lease = Some(LeaseInfo {
+                    lease_id: grant.lease_id,
+                    duration: grant.duration,
+                    renewable: grant.renewable,
+                });
+                Ok(())
+            }
+            Err(e) => {
+                if let Handler::Backend(backend) = &route.handler {
+                    let undo = crate::logical::LeaseRequest {
+                        lease_id: "",
+                        storage: &route.view,
+                        internal: &secret.internal,
+                        increment: 0,
+                        issue_ms: crate::lease::now_ms(),
+                    };
+                    if let Err(undo_err) = backend.revoke(&undo).await {
+                        tracing::error!(error = %undo_err, "could not undo a secret whose lease failed");
+                    }
+                }
+                Err(e.into())
+            }
+        }
+    }
+
     /// For `-dev`: initializes with one share, unseals, creates the root token (with `root_id`
-    /// if given) and mounts kv at `secret/`. Returns the unseal key and the root token.
+    /// if given) and mounts kv at `secret/` (leased with `-dev-leased-kv`). Returns the unseal
+    /// key and the root token.
     pub async fn dev_init(
         &self,
         root_id: Option<&str>,
+        leased_kv: bool,
     ) -> Result<(Zeroizing<String>, Zeroizing<String>), NodeError> {
         let init = self
             .init(InitRequest {
@@ -440,6 +613,9 @@ impl Node {
         };
         let mut kv = MountEntry::new(Table::Mounts, "secret/", "kv", "key/value secret storage");
         kv.options.insert("version".into(), "1".into());
+        if leased_kv {
+            kv.options.insert("leased".into(), "true".into());
+        }
         active.mounts.mount(kv).await?;
         Ok((key, root_token))
     }

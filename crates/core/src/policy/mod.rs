@@ -1,44 +1,120 @@
-//! ACL policies: what a token may do on a path.
+//! Vault-compatible ACL policies.
 //!
-//! Vault builds one ACL from all of a token's policies; the `root` policy allows every
-//! operation on every path, including `sudo`-protected ones. Named HCL policies (and the
-//! `default` policy) are evaluated by the same [`Acl`] type once the policy store exists; until
-//! then a token without `root` is allowed nothing, which is Vault's behaviour for a token whose
-//! policies do not exist.
+//! [`parse`] turns a policy document (HCL or JSON, as Vault accepts it) into a [`Policy`] of
+//! path rules, reporting errors with exact line and column. [`Acl`] merges a token's policies
+//! and answers, with Vault's matching and priority rules, whether a request may proceed and
+//! what `sys/capabilities*` should report. Policies are kept pure (no storage, no I/O) so the
+//! HTTP layer and the token store can share them.
 
-use crate::logical::Operation;
+mod acl;
+mod parse;
+mod store;
 
-/// The combined permissions of a token's policies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Acl {
-    root: bool,
+pub use acl::Acl;
+pub use parse::{decode_body, normalize_name, parse, Capabilities, PathRule, Policy, PolicyError};
+pub use store::{PolicyStore, PolicyStoreError};
+
+/// The built-in `default` policy attached to every non-root token, equivalent to Vault's:
+/// it lets a token look after itself, use its cubbyhole, and use response wrapping.
+pub const DEFAULT_POLICY: &str = r#"# Allow tokens to look up their own properties.
+path "auth/token/lookup-self" {
+    capabilities = ["read"]
 }
 
-impl Acl {
-    /// The ACL for a token carrying `policies`.
-    pub fn for_policies(policies: &[String]) -> Self {
-        Self {
-            root: policies.iter().any(|p| p == "root"),
-        }
-    }
-
-    /// Whether `operation` on `path` is allowed; `sudo` marks root-protected paths.
-    pub fn allows(&self, _path: &str, _operation: Operation, _sudo: bool) -> bool {
-        self.root
-    }
+# Allow tokens to renew themselves.
+path "auth/token/renew-self" {
+    capabilities = ["update"]
 }
+
+# Allow tokens to revoke themselves.
+path "auth/token/revoke-self" {
+    capabilities = ["update"]
+}
+
+# Allow a token to ask what it may do on a path.
+path "sys/capabilities-self" {
+    capabilities = ["update"]
+}
+
+# Allow the UI to show the token its own resultant ACL.
+path "sys/internal/ui/resultant-acl" {
+    capabilities = ["read"]
+}
+
+# Allow a token to renew a lease it holds, via the ID in the request body.
+path "sys/leases/renew" {
+    capabilities = ["update"]
+}
+
+# Allow a token to look up a lease's properties, via the ID in the request body.
+path "sys/leases/lookup" {
+    capabilities = ["update"]
+}
+
+# Allow a token to manage its own cubbyhole (private per-token storage).
+path "cubbyhole/*" {
+    capabilities = ["create", "read", "update", "delete", "list"]
+}
+
+# Allow a token to wrap arbitrary values in a response-wrapping token.
+path "sys/wrapping/wrap" {
+    capabilities = ["update"]
+}
+
+# Allow a token to look up the creation time and TTL of a wrapping token.
+path "sys/wrapping/lookup" {
+    capabilities = ["update"]
+}
+
+# Allow a token to unwrap a response-wrapping token.
+path "sys/wrapping/unwrap" {
+    capabilities = ["update"]
+}
+
+# Allow general-purpose hashing tools.
+path "sys/tools/hash" {
+    capabilities = ["update"]
+}
+path "sys/tools/hash/*" {
+    capabilities = ["update"]
+}
+"#;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn root_allows_everything_and_unknown_policies_nothing() {
-        let root = Acl::for_policies(&["root".into()]);
-        assert!(root.allows("sys/rotate", Operation::Update, true));
-        assert!(root.allows("secret/x", Operation::Delete, false));
-        let other = Acl::for_policies(&["apps".into()]);
-        assert!(!other.allows("secret/x", Operation::Read, false));
-        assert!(!other.allows("sys/rotate", Operation::Update, true));
+    fn default_policy_grants_exactly_the_documented_paths() {
+        let policy = parse("default", DEFAULT_POLICY).unwrap();
+        assert_eq!(policy.rules.len(), 13);
+        let acl = Acl::new(&[&policy]);
+        let expected: &[(&str, &[&str])] = &[
+            ("auth/token/lookup-self", &["read"]),
+            ("auth/token/renew-self", &["update"]),
+            ("auth/token/revoke-self", &["update"]),
+            ("sys/capabilities-self", &["update"]),
+            ("sys/internal/ui/resultant-acl", &["read"]),
+            ("sys/leases/renew", &["update"]),
+            ("sys/leases/lookup", &["update"]),
+            (
+                "cubbyhole/secret",
+                &["create", "delete", "list", "read", "update"],
+            ),
+            ("sys/wrapping/wrap", &["update"]),
+            ("sys/wrapping/lookup", &["update"]),
+            ("sys/wrapping/unwrap", &["update"]),
+            ("sys/tools/hash", &["update"]),
+            ("sys/tools/hash/sha2-256", &["update"]),
+            ("sys/leases/revoke", &["deny"]),
+            ("sys/leases/lookup/x", &["deny"]),
+            ("auth/token/create", &["deny"]),
+            ("cubbyhole", &["deny"]),
+            ("secret/foo", &["deny"]),
+            ("sys/policies/acl/default", &["deny"]),
+        ];
+        for (path, names) in expected {
+            assert_eq!(acl.capability_names(path), *names, "{path}");
+        }
     }
 }

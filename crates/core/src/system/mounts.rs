@@ -88,25 +88,17 @@ pub(super) async fn enable(
     );
     if let Some(config) = fields.object("config")? {
         let config = crate::logical::Fields::new(config);
-        let default = config.duration("default_lease_ttl")?.unwrap_or_default();
-        let max = config.duration("max_lease_ttl")?.unwrap_or_default();
-        if !max.is_zero() && default > max {
-            return Err(LogicalError::InvalidRequest(format!(
-                "config.default_lease_ttl ({}s) cannot be greater than config.max_lease_ttl ({}s)",
-                default.as_secs(),
-                max.as_secs()
-            )));
-        }
-        if max > options.max_lease_ttl || default > options.max_lease_ttl {
-            return Err(LogicalError::InvalidRequest(format!(
-                "lease TTLs cannot exceed the server's max_lease_ttl ({}s)",
-                options.max_lease_ttl.as_secs()
-            )));
-        }
         entry.config = MountConfig {
-            default_lease_ttl: default.as_secs(),
-            max_lease_ttl: max.as_secs(),
+            default_lease_ttl: config
+                .duration("default_lease_ttl")?
+                .unwrap_or_default()
+                .as_secs(),
+            max_lease_ttl: config
+                .duration("max_lease_ttl")?
+                .unwrap_or_default()
+                .as_secs(),
         };
+        check_ttls(&entry.config, options)?;
     }
     if let Some(opts) = fields.string_map("options")? {
         entry.options = opts;
@@ -122,13 +114,96 @@ pub(super) async fn enable(
     active.mounts.mount(entry).await.map_err(mount_error)
 }
 
-/// `DELETE sys/mounts/:path`.
+/// `DELETE sys/mounts/:path`: revokes the mount's leases first and keeps the mount if any
+/// revocation fails (revoke-force them, then disable), as Vault does.
 pub(super) async fn disable(active: &Active, path: &str) -> Result<(), LogicalError> {
+    if let Some(entry) = find(active, path) {
+        active
+            .leases
+            .revoke_prefix(&entry.path, crate::lease::Mode::Normal, true)
+            .await
+            .map_err(|e| {
+                LogicalError::InvalidRequest(format!(
+                    "failed to revoke the leases of {}: {e}",
+                    entry.path
+                ))
+            })?;
+    }
     match active.mounts.unmount(path).await {
         // Unmounting something that is not mounted succeeds, as in Vault.
         Ok(()) | Err(MountError::NotFound(_)) => Ok(()),
         Err(e) => Err(mount_error(e)),
     }
+}
+
+/// `GET sys/mounts/:path/tune`.
+pub(super) fn read_tune(active: &Active, path: &str) -> Result<Response, LogicalError> {
+    let entry = find(active, path).ok_or_else(|| {
+        LogicalError::InvalidRequest(format!(
+            "cannot fetch sysview for path \"{}/\"",
+            path.trim_matches('/')
+        ))
+    })?;
+    let limits = active.leases.limits(&entry);
+    Ok(Response::with_data(object(json!({
+        "default_lease_ttl": limits.default_ttl,
+        "max_lease_ttl": limits.max_ttl,
+        "description": entry.description,
+        "force_no_cache": false,
+        "options": entry.options,
+    }))))
+}
+
+/// `POST sys/mounts/:path/tune`: lease TTLs and the description. New leases and renewals
+/// use the new limits; existing expiry times stay as they are.
+pub(super) async fn tune(
+    active: &Active,
+    options: &NodeOptions,
+    path: &str,
+    req: &BackendRequest<'_>,
+) -> Result<(), LogicalError> {
+    let entry = find(active, path).ok_or_else(|| {
+        LogicalError::InvalidRequest(format!(
+            "cannot tune \"{}/\": no such mount",
+            path.trim_matches('/')
+        ))
+    })?;
+    let fields = req.fields();
+    let mut config = entry.config.clone();
+    if let Some(d) = fields.duration("default_lease_ttl")? {
+        config.default_lease_ttl = d.as_secs();
+    }
+    if let Some(m) = fields.duration("max_lease_ttl")? {
+        config.max_lease_ttl = m.as_secs();
+    }
+    check_ttls(&config, options)?;
+    let description = fields.string("description")?;
+    active
+        .mounts
+        .update(&entry.path, |e| {
+            e.config = config;
+            if let Some(d) = description {
+                e.description = d;
+            }
+        })
+        .await
+        .map_err(mount_error)
+}
+
+fn check_ttls(config: &MountConfig, options: &NodeOptions) -> Result<(), LogicalError> {
+    let (default, max) = (config.default_lease_ttl, config.max_lease_ttl);
+    if max != 0 && default > max {
+        return Err(LogicalError::InvalidRequest(format!(
+            "config.default_lease_ttl ({default}s) cannot be greater than config.max_lease_ttl ({max}s)"
+        )));
+    }
+    let server = options.max_lease_ttl.as_secs();
+    if max > server || default > server {
+        return Err(LogicalError::InvalidRequest(format!(
+            "lease TTLs cannot exceed the server's max_lease_ttl ({server}s)"
+        )));
+    }
+    Ok(())
 }
 
 /// `GET sys/internal/ui/mounts[/:path]`: what the CLI asks before `kv` commands.

@@ -3,8 +3,9 @@
 //! Tokens are bearer secrets, so storage never holds them in plain form: entries live at
 //! `sys/token/id/<salted id>` and accessors at `sys/token/accessor/<salted accessor>`, salted as
 //! Vault does (HMAC-SHA256 with a per-store salt for ids containing `.`, SHA-1 otherwise).
-//! This issue creates root tokens (at init and for `-dev`); child tokens, TTLs and revocation
-//! build on the same records.
+//! Child tokens are indexed under `sys/token/parent/<salted parent>/<salted child>` so revoking
+//! a parent finds them. A token's TTL is a lease in the lease manager (`crate::lease`), which
+//! also revokes the tree; this module only keeps the records.
 
 mod backend;
 
@@ -20,7 +21,7 @@ use crate::barrier::{BarrierError, BarrierView};
 use crate::error::{Classify, ErrorKind};
 use crate::random::random_base62;
 
-pub use backend::TokenBackend;
+pub use backend::{handle, TokenContext};
 
 /// Storage key of the salt, relative to the token store's view.
 const SALT_KEY: &str = "salt";
@@ -88,6 +89,46 @@ pub struct TokenEntry {
     /// `service` (batch tokens are not stored).
     #[serde(rename = "type")]
     pub token_type: String,
+    /// Whether `renew`/`renew-self` may extend it.
+    #[serde(default)]
+    pub renewable: bool,
+}
+
+impl TokenEntry {
+    /// The id of this token's lease (tokens with a TTL): `<path>/<salted id>`, as in Vault.
+    pub fn lease_id(&self, salted: &str) -> String {
+        format!("{}/{salted}", self.path)
+    }
+
+    /// Whether the token carries the `root` policy.
+    pub fn is_root(&self) -> bool {
+        self.policies.iter().any(|p| p == "root")
+    }
+}
+
+/// A new token's settings, already validated by the token backend.
+#[derive(Debug, Clone, Default)]
+pub struct NewToken {
+    /// Policies, normalized.
+    pub policies: Vec<String>,
+    /// The creating path (`auth/token/create`).
+    pub path: String,
+    /// `token` or `token-<name>`.
+    pub display_name: String,
+    /// Metadata.
+    pub meta: Option<BTreeMap<String, String>>,
+    /// Uses (0: unlimited).
+    pub num_uses: u64,
+    /// TTL in seconds (0: never expires).
+    pub ttl: u64,
+    /// Hard cap in seconds.
+    pub explicit_max_ttl: u64,
+    /// Salted parent id ("" for an orphan).
+    pub parent: String,
+    /// Renewable.
+    pub renewable: bool,
+    /// A caller-chosen id (root/sudo only).
+    pub id: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -100,6 +141,8 @@ struct AccessorRecord {
 pub struct TokenStore {
     view: BarrierView,
     salt: String,
+    /// Serializes use counting of limited-use tokens.
+    uses: tokio::sync::Mutex<()>,
 }
 
 impl TokenStore {
@@ -114,7 +157,11 @@ impl TokenStore {
                 salt
             }
         };
-        Ok(Self { view, salt })
+        Ok(Self {
+            view,
+            salt,
+            uses: tokio::sync::Mutex::new(()),
+        })
     }
 
     /// The salted form of a token id or accessor, as used in storage keys.
@@ -136,7 +183,25 @@ impl TokenStore {
     /// Creates a root token (policies `["root"]`, no TTL, no parent) and returns it. `id`
     /// chooses the token (`-dev-root-token-id`); otherwise it is `hvs.` + 24 base62 characters.
     pub async fn create_root(&self, id: Option<&str>) -> Result<String, TokenError> {
-        let token = match id {
+        let (token, _) = self
+            .create(NewToken {
+                policies: vec!["root".into()],
+                path: "auth/token/root".into(),
+                display_name: "root".into(),
+                id: id.map(str::to_owned),
+                ..NewToken::default()
+            })
+            .await?;
+        Ok(token.to_string())
+    }
+
+    /// Stores a new token and returns it with its entry. The accessor and the parent index
+    /// are written before the entry, so a crash leaves at worst an unreachable accessor.
+    pub async fn create(
+        &self,
+        new: NewToken,
+    ) -> Result<(zeroize::Zeroizing<String>, TokenEntry), TokenError> {
+        let token = zeroize::Zeroizing::new(match new.id {
             Some(id)
                 if id.is_empty()
                     || id.starts_with(SERVICE_TOKEN_PREFIX)
@@ -145,43 +210,106 @@ impl TokenStore {
             {
                 return Err(TokenError::InvalidId)
             }
-            Some(id) => id.to_owned(),
+            Some(id) => id,
             None => format!(
                 "{SERVICE_TOKEN_PREFIX}{}",
                 random_base62(GENERATED_TOKEN_LEN - SERVICE_TOKEN_PREFIX.len())
             ),
-        };
+        });
         let salted = self.salt_id(&token);
         if self.view.get(&format!("id/{salted}")).await?.is_some() {
             return Err(TokenError::DuplicateId);
         }
         let entry = TokenEntry {
             accessor: random_base62(24),
-            policies: vec!["root".into()],
-            path: "auth/token/root".into(),
-            display_name: "root".into(),
-            meta: None,
-            num_uses: 0,
+            policies: new.policies,
+            path: new.path,
+            display_name: new.display_name,
+            meta: new.meta,
+            num_uses: new.num_uses,
             creation_time: OffsetDateTime::now_utc().unix_timestamp(),
-            ttl: 0,
-            explicit_max_ttl: 0,
-            parent: String::new(),
+            ttl: new.ttl,
+            explicit_max_ttl: new.explicit_max_ttl,
+            parent: new.parent,
             token_type: "service".into(),
+            renewable: new.renewable,
         };
-        self.store(&salted, &entry).await?;
-        Ok(token)
-    }
-
-    /// Removes `token` and its accessor; removing an unknown token succeeds.
-    pub async fn revoke(&self, token: &str) -> Result<(), TokenError> {
-        let salted = self.salt_id(token);
-        if let Some(entry) = self.lookup(token).await? {
+        if !entry.parent.is_empty() {
             self.view
-                .delete(&format!("accessor/{}", self.salt_id(&entry.accessor)))
+                .put(&format!("parent/{}/{salted}", entry.parent), b"")
                 .await?;
         }
-        self.view.delete(&format!("id/{salted}")).await?;
+        self.store(&salted, &entry).await?;
+        Ok((token, entry))
+    }
+
+    /// Removes `token` and its accessor (not its children or leases: see
+    /// `lease::Expiration::revoke_token_tree`); removing an unknown token succeeds.
+    pub async fn revoke(&self, token: &str) -> Result<(), TokenError> {
+        let salted = self.salt_id(token);
+        if let Some(entry) = self.entry_by_salted(&salted).await? {
+            self.remove(&salted, &entry).await?;
+        }
         Ok(())
+    }
+
+    /// Deletes one token's records: the entry first (so it stops working at once), then its
+    /// accessor and its place in the parent index.
+    pub async fn remove(&self, salted: &str, entry: &TokenEntry) -> Result<(), TokenError> {
+        self.view.delete(&format!("id/{salted}")).await?;
+        self.view
+            .delete(&format!("accessor/{}", self.salt_id(&entry.accessor)))
+            .await?;
+        if !entry.parent.is_empty() {
+            self.view
+                .delete(&format!("parent/{}/{salted}", entry.parent))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Salted ids of the children of the token `salted`.
+    pub async fn children(&self, salted: &str) -> Result<Vec<String>, TokenError> {
+        Ok(self.view.list(&format!("parent/{salted}/")).await?)
+    }
+
+    /// The salted id of the token an accessor refers to.
+    pub async fn salted_by_accessor(&self, accessor: &str) -> Result<Option<String>, TokenError> {
+        if accessor.is_empty() {
+            return Ok(None);
+        }
+        let Some(bytes) = self
+            .view
+            .get(&format!("accessor/{}", self.salt_id(accessor)))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let record: AccessorRecord =
+            serde_json::from_slice(&bytes).map_err(|e| TokenError::Corrupt(e.to_string()))?;
+        Ok(Some(record.salted_id))
+    }
+
+    /// Counts one use of a limited-use token: returns the entry as it was, and whether this
+    /// was its last use (the caller revokes it after the request). Unlimited tokens are
+    /// returned untouched. Uses are serialized so two requests cannot spend the same use.
+    pub async fn spend_use(&self, salted: &str) -> Result<Option<(TokenEntry, bool)>, TokenError> {
+        let _guard = self.uses.lock().await;
+        let Some(mut entry) = self.entry_by_salted(salted).await? else {
+            return Ok(None);
+        };
+        if entry.num_uses == 0 {
+            return Ok(Some((entry, false)));
+        }
+        let before = entry.clone();
+        entry.num_uses -= 1;
+        let last = entry.num_uses == 0;
+        if !last {
+            self.view
+                .put(&format!("id/{salted}"), &to_json(&entry)?)
+                .await?;
+        }
+        Ok(Some((before, last)))
     }
 
     async fn store(&self, salted: &str, entry: &TokenEntry) -> Result<(), TokenError> {
@@ -202,11 +330,12 @@ impl TokenStore {
         if token.is_empty() {
             return Ok(None);
         }
-        let Some(bytes) = self
-            .view
-            .get(&format!("id/{}", self.salt_id(token)))
-            .await?
-        else {
+        self.entry_by_salted(&self.salt_id(token)).await
+    }
+
+    /// The entry stored under a salted id.
+    pub async fn entry_by_salted(&self, salted: &str) -> Result<Option<TokenEntry>, TokenError> {
+        let Some(bytes) = self.view.get(&format!("id/{salted}")).await? else {
             return Ok(None);
         };
         serde_json::from_slice(&bytes)
@@ -245,11 +374,7 @@ mod tests {
         let entry = tokens.lookup(&token).await.unwrap().unwrap();
         assert_eq!(entry.policies, vec!["root"]);
         assert_eq!(entry.path, "auth/token/root");
-        assert!(crate::policy::Acl::for_policies(&entry.policies).allows(
-            "sys/rotate",
-            crate::logical::Operation::Update,
-            true
-        ));
+        assert!(entry.is_root());
 
         let ids = storage.list("sys/token/id/").await.unwrap();
         assert_eq!(ids, vec![tokens.salt_id(&token)]);
