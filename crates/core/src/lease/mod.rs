@@ -15,6 +15,9 @@ mod locks;
 mod revoke;
 pub mod ttl;
 
+#[cfg(test)]
+mod tests;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;

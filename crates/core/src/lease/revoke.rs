@@ -439,13 +439,15 @@ impl Expiration {
             self.track(&entry);
             return;
         }
-        if entry.kind == LeaseKind::Token {
-            drop(guard);
-        }
+        // A token tree takes its leases' locks itself.
+        let guard = (entry.kind == LeaseKind::Secret).then_some(guard);
         match self.revoke_entry(&entry, Mode::Normal).await {
             Ok(()) => tracing::debug!(lease_id = id, "lease expired and was revoked"),
             Err(e) => {
-                let _guard = self.locks.lock(id).await;
+                let _guard = match guard {
+                    Some(g) => g,
+                    None => self.locks.lock(id).await,
+                };
                 self.revocation_failed(id, &e).await;
             }
         }
