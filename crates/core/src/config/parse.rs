@@ -558,6 +558,25 @@ log_level         = "DEBUG"
         let opts = cfg.node_options();
         assert_eq!(opts.api_addr.as_deref(), Some("http://127.0.0.1:8300"));
         assert_eq!(opts.cluster_name.as_deref(), Some("team"));
+        assert_eq!(opts.default_lease_ttl, Duration::from_secs(3600));
+        assert_eq!(opts.revoke_attempts, 6);
+    }
+
+    #[test]
+    fn lease_revocation_settings_are_read_and_checked() {
+        let cfg = parse(
+            "storage \"inmem\" {}\nlease_revocation_attempts = 3\nlease_revocation_retry_base = \"2s\"\n",
+            "t.hcl",
+            &no_env,
+        )
+        .unwrap();
+        let opts = cfg.node_options();
+        assert_eq!(opts.revoke_attempts, 3);
+        assert_eq!(opts.revoke_retry_base, Duration::from_secs(2));
+        assert_eq!(
+            err("storage \"inmem\" {}\nlease_revocation_attempts = 0\n"),
+            "t.hcl:2: lease_revocation_attempts \"0\" must be a whole number from 1 to 100"
+        );
     }
 
     #[test]
