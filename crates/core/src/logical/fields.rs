@@ -88,6 +88,8 @@ impl<'a> Fields<'a> {
                 .as_u64()
                 .map(|s| Some(Duration::from_secs(s)))
                 .ok_or_else(|| invalid(name, "a duration", v)),
+            // The CLI sends "" for a flag it was not given: "not set", as Vault reads it.
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(v @ Value::String(s)) => parse_duration(s)
                 .map(Some)
                 .map_err(|_| invalid(name, "a duration such as \"1h\" or 3600", v)),
@@ -166,13 +168,14 @@ mod tests {
 
     #[test]
     fn lenient_conversions_like_vault() {
-        let data = body(json!({"n": "5", "b": "true", "d": "1h", "s": 7, "z": null}));
+        let data = body(json!({"n": "5", "b": "true", "d": "1h", "s": 7, "z": null, "e": ""}));
         let f = Fields::new(&data);
         assert_eq!(f.uint("n").unwrap(), Some(5));
         assert_eq!(f.boolean("b").unwrap(), Some(true));
         assert_eq!(f.duration("d").unwrap(), Some(Duration::from_secs(3600)));
         assert_eq!(f.string("s").unwrap(), Some("7".into()));
         assert_eq!(f.string("z").unwrap(), None);
+        assert_eq!(f.duration("e").unwrap(), None);
         assert_eq!(f.string("missing").unwrap(), None);
         let lists = body(json!({"a": "x, y,", "b": ["p", "q"], "c": [1]}));
         let f = Fields::new(&lists);

@@ -211,6 +211,9 @@ pub enum LogicalError {
     /// The caller may not do this.
     #[error("permission denied")]
     PermissionDenied,
+    /// A 403 with Vault's specific message (`bad token`).
+    #[error("{0}")]
+    Forbidden(String),
     /// The barrier failed (sealed, storage, corrupted data).
     #[error(transparent)]
     Barrier(#[from] BarrierError),
@@ -225,7 +228,9 @@ impl Classify for LogicalError {
             LogicalError::InvalidRequest(_) => ErrorKind::InvalidRequest,
             LogicalError::UnsupportedPath(_) => ErrorKind::UnsupportedPath,
             LogicalError::UnsupportedOperation => ErrorKind::UnsupportedOperation,
-            LogicalError::PermissionDenied => ErrorKind::PermissionDenied,
+            LogicalError::PermissionDenied | LogicalError::Forbidden(_) => {
+                ErrorKind::PermissionDenied
+            }
             LogicalError::Barrier(e) => e.kind(),
             LogicalError::Internal(_) => ErrorKind::Internal,
         }

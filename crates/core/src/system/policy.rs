@@ -66,10 +66,8 @@ pub(super) async fn handle(
         return match (req.operation, api) {
             (Operation::List, _) | (Operation::Read, Api::Legacy) => {
                 let mut names = store.list().await.map_err(store_error)?;
-                if api == Api::Legacy {
-                    names.push("root".into());
-                    names.sort();
-                }
+                names.push("root".into());
+                names.sort();
                 let mut data = Map::new();
                 data.insert("keys".into(), json!(names));
                 if api == Api::Legacy {
@@ -106,12 +104,13 @@ pub(super) async fn handle(
                     warnings.push("'rules' is deprecated, please use 'policy' instead".into());
                     r
                 }
-                (None, None) => {
-                    return Err(LogicalError::InvalidRequest(
-                        "missing required field \"policy\"".into(),
-                    ))
-                }
+                (None, None) => String::new(),
             };
+            if raw.trim().is_empty() {
+                return Err(LogicalError::InvalidRequest(
+                    "'policy' parameter not supplied or empty".into(),
+                ));
+            }
             store
                 .set(&name, &decode_body(&raw))
                 .await

@@ -114,7 +114,7 @@ async fn entry(ctx: &TokenContext<'_>, salted: &str) -> Result<TokenEntry, Logic
         .entry_by_salted(salted)
         .await
         .map_err(internal)?
-        .ok_or_else(|| LogicalError::InvalidRequest("bad token".into()))
+        .ok_or_else(|| LogicalError::Forbidden("bad token".into()))
 }
 
 /// Vault's display name: `token` or `token-<name>` with anything but `[A-Za-z0-9-]` as `-`.
