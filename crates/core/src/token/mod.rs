@@ -92,6 +92,10 @@ pub struct TokenEntry {
     /// Whether `renew`/`renew-self` may extend it.
     #[serde(default)]
     pub renewable: bool,
+    /// Set when a limited-use token spent its last use: refused from then on, while its
+    /// revocation runs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub spent: bool,
 }
 
 impl TokenEntry {
@@ -233,6 +237,7 @@ impl TokenStore {
             parent: new.parent,
             token_type: "service".into(),
             renewable: new.renewable,
+            spent: false,
         };
         if !entry.parent.is_empty() {
             self.view
@@ -292,23 +297,26 @@ impl TokenStore {
 
     /// Counts one use of a limited-use token: returns the entry as it was, and whether this
     /// was its last use (the caller revokes it after the request). Unlimited tokens are
-    /// returned untouched. Uses are serialized so two requests cannot spend the same use.
+    /// returned without taking the lock. Uses are serialized so two requests cannot spend the
+    /// same use, and a spent token is refused until its revocation completes.
     pub async fn spend_use(&self, salted: &str) -> Result<Option<(TokenEntry, bool)>, TokenError> {
+        match self.entry_by_salted(salted).await? {
+            None => return Ok(None),
+            Some(e) if e.spent => return Ok(None),
+            Some(e) if e.num_uses == 0 => return Ok(Some((e, false))),
+            Some(_) => {}
+        }
         let _guard = self.uses.lock().await;
-        let Some(mut entry) = self.entry_by_salted(salted).await? else {
+        let Some(mut entry) = self.entry_by_salted(salted).await?.filter(|e| !e.spent) else {
             return Ok(None);
         };
-        if entry.num_uses == 0 {
-            return Ok(Some((entry, false)));
-        }
         let before = entry.clone();
         entry.num_uses -= 1;
         let last = entry.num_uses == 0;
-        if !last {
-            self.view
-                .put(&format!("id/{salted}"), &to_json(&entry)?)
-                .await?;
-        }
+        entry.spent = last;
+        self.view
+            .put(&format!("id/{salted}"), &to_json(&entry)?)
+            .await?;
         Ok(Some((before, last)))
     }
 
@@ -391,6 +399,28 @@ mod tests {
             .await
             .unwrap()
             .is_empty());
+    }
+
+    #[tokio::test]
+    async fn limited_use_tokens_are_refused_after_their_last_use() {
+        let (_storage, tokens) = store().await;
+        let (token, _) = tokens
+            .create(NewToken {
+                policies: vec!["default".into()],
+                path: "auth/token/create".into(),
+                num_uses: 2,
+                ..NewToken::default()
+            })
+            .await
+            .unwrap();
+        let salted = tokens.salt_id(&token);
+        let (first, last) = tokens.spend_use(&salted).await.unwrap().unwrap();
+        assert_eq!((first.num_uses, last), (2, false));
+        let (second, last) = tokens.spend_use(&salted).await.unwrap().unwrap();
+        assert_eq!((second.num_uses, last), (1, true));
+        assert!(tokens.spend_use(&salted).await.unwrap().is_none());
+        // The entry stays (spent) until the revocation removes it.
+        assert!(tokens.lookup(&token).await.unwrap().unwrap().spent);
     }
 
     #[tokio::test]
