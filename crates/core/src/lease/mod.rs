@@ -76,6 +76,22 @@ impl Classify for LeaseError {
     }
 }
 
+/// Lease errors as a backend answers them: refusals are `400`s, the rest server failures.
+impl From<LeaseError> for LogicalError {
+    fn from(e: LeaseError) -> Self {
+        match e {
+            LeaseError::Invalid(m) => LogicalError::InvalidRequest(m),
+            LeaseError::Barrier(b) => LogicalError::Barrier(b),
+            other => LogicalError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Whole seconds left until `expire_ms`, rounded as Vault reports `ttl` (never negative).
+pub fn seconds_left(expire_ms: i64) -> i64 {
+    ((expire_ms - now_ms() + 500) / 1000).max(0)
+}
+
 /// Tuning of the manager; the defaults are Vault's.
 #[derive(Debug, Clone, Copy)]
 pub struct LeaseOptions {
@@ -380,8 +396,20 @@ impl Expiration {
                 entry.internal = internal.clone();
             }
         }
+        self.extend(entry, &mount, increment, now).await
+    }
+
+    /// The renewal step shared by secrets and tokens: Vault's TTL math from the original
+    /// issue time, then the new expiry stored and queued.
+    async fn extend(
+        &self,
+        mut entry: LeaseEntry,
+        mount: &MountEntry,
+        increment: u64,
+        now: i64,
+    ) -> Result<Grant, LeaseError> {
         let ttl = ttl::calculate(
-            self.limits(&mount),
+            self.limits(mount),
             TtlRequest {
                 increment,
                 backend_ttl: entry.backend_ttl,
@@ -406,38 +434,17 @@ impl Expiration {
     /// Renews a token's lease with the token's own caps; returns the new TTL.
     pub async fn renew_token(&self, lease_id: &str, increment: u64) -> Result<Grant, LeaseError> {
         let _guard = self.locks.lock(lease_id).await;
-        let mut entry = self
+        let entry = self
             .load(lease_id)
             .await?
             .ok_or_else(|| LeaseError::Invalid("token has no lease to renew".into()))?;
         if !entry.renewable {
             return Err(LeaseError::Invalid("lease is not renewable".into()));
         }
-        let now = now_ms();
         let mount = self
             .mount_of("auth/token/")
             .ok_or_else(|| LeaseError::Invalid("token store is not mounted".into()))?;
-        let ttl = ttl::calculate(
-            self.limits(&mount),
-            TtlRequest {
-                increment,
-                backend_ttl: entry.backend_ttl,
-                backend_max_ttl: 0,
-                explicit_max_ttl: entry.explicit_max_ttl,
-                issue_ms: entry.issue_time,
-                now_ms: now,
-            },
-        )?;
-        entry.expire_time = now + ttl.ttl_ms;
-        entry.last_renewal = Some(now);
-        self.persist(&entry).await?;
-        self.track(&entry);
-        Ok(Grant {
-            lease_id: entry.lease_id,
-            duration: ttl.seconds(),
-            renewable: true,
-            warning: ttl.warning,
-        })
+        self.extend(entry, &mount, increment, now_ms()).await
     }
 
     /// Counts by mount and role, totals, and whether restore is still running.

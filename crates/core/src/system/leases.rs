@@ -5,20 +5,12 @@
 use serde_json::{json, Map, Value};
 
 use super::{object, Context};
-use crate::lease::{self, Filter, LeaseEntry, LeaseError, Mode};
+use crate::lease::{self, Filter, LeaseEntry, Mode};
 use crate::logical::{BackendRequest, Fields, LogicalError, Operation, Response};
 
 /// Page size when the caller names none, and the largest page served.
 const DEFAULT_PAGE: usize = 100;
 const MAX_PAGE: usize = 10_000;
-
-fn lease_error(e: LeaseError) -> LogicalError {
-    match e {
-        LeaseError::Invalid(m) => LogicalError::InvalidRequest(m),
-        LeaseError::Barrier(b) => LogicalError::Barrier(b),
-        other => LogicalError::Internal(other.to_string()),
-    }
-}
 
 /// Maps Vault's legacy aliases (`sys/renew`, `sys/revoke`, ...) to `leases/...`.
 pub(super) fn canonical(path: &str) -> Option<String> {
@@ -75,18 +67,18 @@ pub(super) async fn handle(
     let (verb, suffix) = rest.split_once('/').unwrap_or((rest, ""));
     match (verb, op) {
         ("lookup", Operation::List) => {
-            let keys = leases.list(suffix).await.map_err(lease_error)?;
+            let keys = leases.list(suffix).await?;
             Ok(Some(Response::list(keys)))
         }
         ("lookup", _) if write => {
             let id = lease_id(&f, suffix)?;
-            let entry = leases.lookup(&id).await.map_err(lease_error)?;
+            let entry = leases.lookup(&id).await?;
             Ok(Some(Response::with_data(lookup_data(&entry))))
         }
         ("renew", _) if write => {
             let id = lease_id(&f, suffix)?;
             let increment = f.duration("increment")?.unwrap_or_default().as_secs();
-            let grant = leases.renew(&id, increment).await.map_err(lease_error)?;
+            let grant = leases.renew(&id, increment).await?;
             Ok(Some(Response {
                 warnings: grant.warning.into_iter().collect(),
                 lease: Some(crate::logical::LeaseInfo {
@@ -100,22 +92,16 @@ pub(super) async fn handle(
         ("revoke", _) if write => {
             let id = lease_id(&f, suffix)?;
             let sync = sync_flag(&f)?;
-            leases.revoke(&id, sync).await.map_err(lease_error)?;
+            leases.revoke(&id, sync).await?;
             Ok(done(sync))
         }
         ("revoke-prefix", _) if write => {
             let sync = sync_flag(&f)?;
-            leases
-                .revoke_prefix(suffix, Mode::Normal, sync)
-                .await
-                .map_err(lease_error)?;
+            leases.revoke_prefix(suffix, Mode::Normal, sync).await?;
             Ok(done(sync))
         }
         ("revoke-force", _) if write => {
-            leases
-                .revoke_prefix(suffix, Mode::Force, true)
-                .await
-                .map_err(lease_error)?;
+            leases.revoke_prefix(suffix, Mode::Force, true).await?;
             Ok(None)
         }
         ("tidy", _) if write => {
@@ -230,7 +216,6 @@ fn search(ctx: &Context<'_>, f: &Fields<'_>) -> Result<Response, LogicalError> {
     };
     let after = f.string("after")?.filter(|a| !a.is_empty());
     let (page, total) = ctx.active.leases.search(&filter, after.as_deref(), limit);
-    let now = lease::now_ms();
     let next = (page.len() == limit && total > 0).then(|| {
         page.last().map(|l| {
             if filter.expiring_before.is_some() {
@@ -248,7 +233,7 @@ fn search(ctx: &Context<'_>, f: &Fields<'_>) -> Result<Response, LogicalError> {
                 "mount": l.mount,
                 "role": l.role,
                 "expire_time": lease::rfc3339(l.expire_ms),
-                "ttl": ((l.expire_ms - now + 500) / 1000).max(0),
+                "ttl": lease::seconds_left(l.expire_ms),
                 "irrevocable": l.revoke_error.is_some(),
                 "revoke_error": l.revoke_error,
             })
@@ -263,14 +248,13 @@ fn search(ctx: &Context<'_>, f: &Fields<'_>) -> Result<Response, LogicalError> {
 
 /// `sys/leases/lookup` data, Vault's fields plus the mount and role.
 fn lookup_data(entry: &LeaseEntry) -> Map<String, Value> {
-    let now = lease::now_ms();
     let mut data = object(json!({
         "id": entry.lease_id,
         "issue_time": lease::rfc3339(entry.issue_time),
         "expire_time": lease::rfc3339(entry.expire_time),
         "last_renewal": entry.last_renewal.map(lease::rfc3339),
         "renewable": entry.renewable && !entry.is_irrevocable(),
-        "ttl": ((entry.expire_time - now + 500) / 1000).max(0),
+        "ttl": lease::seconds_left(entry.expire_time),
         "mount": entry.mount,
         "role": entry.role,
     }));

@@ -38,18 +38,14 @@ pub(super) fn is_policy_path(path: &str) -> bool {
 
 /// For create-vs-update: whether the named policy exists.
 pub(super) async fn exists(
-    ctx_policies: &crate::policy::PolicyStore,
+    policies: &crate::policy::PolicyStore,
     path: &str,
 ) -> Result<Option<bool>, LogicalError> {
     let Some((_, name)) = split(path).filter(|(_, n)| !n.is_empty()) else {
         return Ok(None);
     };
     let name = name.trim().to_lowercase();
-    ctx_policies
-        .exists(&name)
-        .await
-        .map(Some)
-        .map_err(store_error)
+    policies.exists(&name).await.map(Some).map_err(store_error)
 }
 
 /// Handles `sys/policy[/:name]` and `sys/policies/acl[/:name]`.

@@ -26,14 +26,6 @@ pub struct TokenContext<'a> {
     pub mount: &'a MountEntry,
 }
 
-fn lease_error(e: LeaseError) -> LogicalError {
-    match e {
-        LeaseError::Invalid(m) => LogicalError::InvalidRequest(m),
-        LeaseError::Barrier(b) => LogicalError::Barrier(b),
-        other => LogicalError::Internal(other.to_string()),
-    }
-}
-
 fn internal<E: std::fmt::Display>(e: E) -> LogicalError {
     LogicalError::Internal(e.to_string())
 }
@@ -216,19 +208,16 @@ async fn create(
     let granted = if never_expires {
         None
     } else {
-        Some(
-            ttl::calculate(
-                ctx.leases.limits(ctx.mount),
-                ttl::TtlRequest {
-                    backend_ttl: ttl_secs,
-                    explicit_max_ttl: explicit_max,
-                    issue_ms: now,
-                    now_ms: now,
-                    ..ttl::TtlRequest::default()
-                },
-            )
-            .map_err(lease_error)?,
-        )
+        Some(ttl::calculate(
+            ctx.leases.limits(ctx.mount),
+            ttl::TtlRequest {
+                backend_ttl: ttl_secs,
+                explicit_max_ttl: explicit_max,
+                issue_ms: now,
+                now_ms: now,
+                ..ttl::TtlRequest::default()
+            },
+        )?)
     };
     let renewable = granted.is_some() && f.boolean("renewable")?.unwrap_or(true);
     let path = format!("auth/token/{}", req.path);
@@ -268,7 +257,7 @@ async fn create(
         if let Err(e) = ctx.leases.register_token(&lease).await {
             // No token without its lease: it would never expire.
             let _ = ctx.tokens.remove(&salted, &entry).await;
-            return Err(lease_error(e));
+            return Err(e.into());
         }
         warnings.extend(ttl.warning.clone());
     }
@@ -365,12 +354,11 @@ async fn lookup(
             Err(LeaseError::Invalid(_)) => {
                 return Err(LogicalError::InvalidRequest("bad token".into()))
             }
-            Err(e) => return Err(lease_error(e)),
+            Err(e) => return Err(e.into()),
         }
     } else {
         None
     };
-    let now = lease::now_ms();
     let data = json!({
         "accessor": entry.accessor,
         "creation_time": entry.creation_time,
@@ -390,7 +378,7 @@ async fn lookup(
         "path": entry.path,
         "policies": entry.policies,
         "renewable": entry.renewable,
-        "ttl": lease.as_ref().map_or(0, |l| ((l.expire_time - now + 500) / 1000).max(0)),
+        "ttl": lease.as_ref().map_or(0, |l| lease::seconds_left(l.expire_time)),
         "type": entry.token_type,
     });
     Ok(Response::with_data(match data {
@@ -424,8 +412,7 @@ async fn renew(
     let grant = ctx
         .leases
         .renew_token(&entry.lease_id(salted), increment)
-        .await
-        .map_err(lease_error)?;
+        .await?;
     let shown = Zeroizing::new(token.unwrap_or("").to_owned());
     Ok(Response {
         auth: Some(auth_block(&shown, &entry, grant.duration)),
@@ -435,10 +422,7 @@ async fn renew(
 }
 
 async fn revoke(ctx: &TokenContext<'_>, salted: &str) -> Result<Option<Response>, LogicalError> {
-    ctx.leases
-        .revoke_token_tree(salted)
-        .await
-        .map_err(lease_error)?;
+    ctx.leases.revoke_token_tree(salted).await?;
     Ok(None)
 }
 
