@@ -253,3 +253,145 @@ def init_and_unseal(server, shares=5, threshold=3):
     for key in body["keys"][:threshold]:
         assert server.request("PUT", "sys/unseal", body={"key": key}).status_code == 200
     return body["keys"], body["root_token"]
+
+
+# --- PostgreSQL -------------------------------------------------------------------------
+# A throwaway cluster per test, as crates/testkit/src/postgres.rs makes one: initdb with
+# scram-sha-256 on a random loopback port, fsync off; run as the `postgres` OS account when
+# the tests run as root (initdb and postgres refuse to run as root).
+
+PG_RUN_AS = "postgres"
+PG_ROOT_USER, PG_ROOT_PASSWORD, PG_DATABASE = "root", "rootpassword", "myapp"  # the tutorial's
+
+
+def pg_bin():
+    """The newest installed server binaries (`/usr/lib/postgresql/<v>/bin`), or $STRONGROOM_PG_BIN."""
+    if os.environ.get("STRONGROOM_PG_BIN"):
+        return Path(os.environ["STRONGROOM_PG_BIN"])
+    base = Path("/usr/lib/postgresql")
+    versions = sorted(
+        (int(p.name), p / "bin")
+        for p in (base.iterdir() if base.is_dir() else [])
+        if p.name.isdigit() and (p / "bin" / "initdb").exists()
+    )
+    if not versions:
+        pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
+    return versions[-1][1]
+
+
+class Postgres:
+    """One cluster with the tutorial's superuser `root`/`rootpassword` and database `myapp`
+    (table `public.products`, 2 rows, owned by root). The fixture's own SQL runs as the
+    bootstrap superuser `postgres` (its own password), so rotating root's password does not
+    lock the test out."""
+
+    def __init__(self):
+        import pwd
+        import tempfile
+
+        self.bin = pg_bin()
+        self.as_root = os.geteuid() == 0
+        self.dir = Path(tempfile.mkdtemp(prefix="pgtest"))
+        self.data = self.dir / "data"
+        self.log = self.dir / "server.log"
+        self.admin_password = f"admin-{os.urandom(8).hex()}"
+        self.port = free_port()
+        self.host = "127.0.0.1"
+        if self.as_root:
+            account = pwd.getpwnam(PG_RUN_AS)
+            os.chown(self.dir, account.pw_uid, account.pw_gid)
+        pwfile = self.dir / "pwfile"
+        pwfile.write_text(self.admin_password + "\n")
+        if self.as_root:
+            os.chown(pwfile, account.pw_uid, account.pw_gid)
+        try:
+            self._run(
+                self.bin / "initdb", "-D", str(self.data), "-U", "postgres", f"--pwfile={pwfile}",
+                "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
+            )
+        finally:
+            pwfile.unlink()
+        self.start()
+        self.sql(f"CREATE ROLE {PG_ROOT_USER} WITH SUPERUSER LOGIN PASSWORD '{PG_ROOT_PASSWORD}'", dbname="postgres")
+        self.sql(f"CREATE DATABASE {PG_DATABASE} OWNER {PG_ROOT_USER}", dbname="postgres")
+        with self.connect(PG_ROOT_USER, PG_ROOT_PASSWORD) as conn:
+            conn.execute("CREATE TABLE public.products (id int, name text)")
+            conn.execute("INSERT INTO public.products VALUES (1, 'apple'), (2, 'pear')")
+
+    def _run(self, program, *args, check=True):
+        cmd = [str(program), *map(str, args)]
+        if self.as_root:
+            cmd = ["runuser", "-u", PG_RUN_AS, "--", *cmd]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        if check and result.returncode != 0:
+            log = self.log.read_text(errors="replace") if self.log.exists() else ""
+            raise RuntimeError(f"{' '.join(cmd)} failed: {result.stdout}{result.stderr}\n{log}")
+        return result
+
+    # --- lifecycle ------------------------------------------------------------------------
+    def start(self):
+        """Starts (again) on the same data directory and port."""
+        options = (
+            f"-p {self.port} -c listen_addresses={self.host} -k {self.dir} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "30", "-o", options, "start")
+
+    def stop(self):
+        """Stops the server (fast shutdown: sessions are disconnected); `start()` brings it back."""
+        self._run(self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "30", "stop")
+
+    def close(self):
+        import shutil
+
+        self._run(self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "-t", "10", "stop", check=False)
+        pidfile = self.data / "postmaster.pid"
+        if pidfile.exists():  # pg_ctl could not stop it: end the postmaster by its PID
+            try:
+                os.kill(int(pidfile.read_text().split()[0]), signal.SIGKILL)
+            except (ValueError, ProcessLookupError):
+                pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # --- SQL ------------------------------------------------------------------------------
+    def url(self, user=PG_ROOT_USER, password=PG_ROOT_PASSWORD, dbname=PG_DATABASE):
+        return f"postgresql://{user}:{password}@{self.host}:{self.port}/{dbname}"
+
+    def connect(self, user, password, dbname=PG_DATABASE):
+        """A new autocommit psycopg connection (the caller closes it)."""
+        import psycopg
+
+        return psycopg.connect(
+            host=self.host, port=self.port, dbname=dbname, user=user, password=password,
+            connect_timeout=5, autocommit=True,
+        )
+
+    def sql(self, query, params=None, dbname=PG_DATABASE):
+        """Runs one statement as the bootstrap superuser; returns its rows (a list of tuples)."""
+        with self.connect("postgres", self.admin_password, dbname) as conn:
+            cur = conn.execute(query, params)
+            return cur.fetchall() if cur.description else []
+
+    def login(self, user, password):
+        """Tries to log in to myapp: (True, None) or (False, the error message)."""
+        import psycopg
+
+        try:
+            self.connect(user, password).close()
+            return True, None
+        except psycopg.Error as e:
+            return False, str(e)
+
+    def roles(self, prefix="v-"):
+        """{rolname: rolvaliduntil} for the roles whose names start with `prefix`."""
+        rows = self.sql("SELECT rolname, rolvaliduntil FROM pg_roles WHERE starts_with(rolname, %s)", (prefix,))
+        return dict(rows)
+
+
+@pytest.fixture
+def postgres():
+    cluster = Postgres()
+    try:
+        yield cluster
+    finally:
+        cluster.close()

@@ -19,6 +19,8 @@ pub enum ErrorKind {
     Sealed,
     /// The server failed: storage, corrupted data, a bug (HTTP 500).
     Internal,
+    /// A system Strongroom manages (a database) could not be reached or failed (HTTP 502).
+    Upstream,
 }
 
 /// Implemented by every module error so the edges can classify it once.

@@ -1,5 +1,6 @@
 //! Secrets engines that can be mounted with `sys/mounts`.
 
+pub mod database;
 pub mod kv;
 
 use std::sync::Arc;
@@ -14,6 +15,9 @@ pub fn handler(entry: &MountEntry) -> Option<Handler> {
         "kv" => Some(Handler::Backend(Arc::new(kv::KvBackend::new(
             kv::is_leased(entry),
         )))),
+        "database" => Some(Handler::Backend(Arc::new(
+            database::DatabaseBackend::default(),
+        ))),
         _ => None,
     }
 }

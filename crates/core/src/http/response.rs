@@ -25,6 +25,7 @@ pub(crate) fn status_for(kind: ErrorKind) -> StatusCode {
         ErrorKind::UnsupportedOperation => StatusCode::METHOD_NOT_ALLOWED,
         ErrorKind::Sealed => StatusCode::SERVICE_UNAVAILABLE,
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorKind::Upstream => StatusCode::BAD_GATEWAY,
     }
 }
 
@@ -53,7 +54,7 @@ impl ApiError {
     /// Classifies a module error once, here at the edge.
     pub fn from_error<E: Classify + std::fmt::Display>(error: &E) -> Self {
         let kind = error.kind();
-        if kind == ErrorKind::Internal {
+        if matches!(kind, ErrorKind::Internal | ErrorKind::Upstream) {
             tracing::error!(error = %error, "internal error");
         }
         Self::new(status_for(kind), error.to_string())

@@ -14,22 +14,23 @@ pub struct LockTable {
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
-/// Holds one lease's lock; removes the table entry when nobody else waits.
-pub struct LeaseGuard<'a> {
-    table: &'a LockTable,
+/// Holds one lease's lock; removes the table entry when nobody else waits. It owns a handle
+/// on the table so a write-ahead lease can keep its lock while the engine works.
+pub struct LeaseGuard {
+    table: Arc<LockTable>,
     id: String,
     guard: Option<OwnedMutexGuard<()>>,
 }
 
 impl LockTable {
     /// Waits for `id`'s lock.
-    pub async fn lock(&self, id: &str) -> LeaseGuard<'_> {
+    pub async fn lock(self: &Arc<Self>, id: &str) -> LeaseGuard {
         let mutex = {
             let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
             locks.entry(id.to_owned()).or_default().clone()
         };
         LeaseGuard {
-            table: self,
+            table: self.clone(),
             id: id.to_owned(),
             guard: Some(mutex.lock_owned().await),
         }
@@ -41,7 +42,7 @@ impl LockTable {
     }
 }
 
-impl Drop for LeaseGuard<'_> {
+impl Drop for LeaseGuard {
     fn drop(&mut self) {
         drop(self.guard.take());
         let mut locks = self.table.locks.lock().unwrap_or_else(|e| e.into_inner());

@@ -12,6 +12,7 @@ mod clock;
 mod entry;
 mod index;
 mod locks;
+mod reserve;
 mod revoke;
 pub mod ttl;
 
@@ -34,6 +35,7 @@ use crate::token::{TokenError, TokenStore};
 pub use clock::{now_ms, rfc3339};
 pub use entry::{LeaseEntry, LeaseKind};
 pub use index::{Filter, Listed};
+pub use reserve::{Issuer, Reservation};
 pub use revoke::Mode;
 use ttl::{TtlLimits, TtlRequest};
 
@@ -136,7 +138,7 @@ pub struct Expiration {
     mounts: OnceLock<Arc<Mounts>>,
     options: LeaseOptions,
     index: Mutex<index::Index>,
-    locks: locks::LockTable,
+    locks: Arc<locks::LockTable>,
     /// Wakes the timer when an earlier expiry is queued.
     wake: Notify,
     workers: Arc<Semaphore>,
@@ -157,7 +159,7 @@ impl Expiration {
             mounts: OnceLock::new(),
             options,
             index: Mutex::new(index::Index::default()),
-            locks: locks::LockTable::default(),
+            locks: Arc::default(),
             wake: Notify::new(),
             workers: Arc::new(Semaphore::new(REVOCATION_WORKERS)),
             restoring: AtomicBool::new(true),
@@ -234,7 +236,8 @@ impl Expiration {
     }
 
     /// Registers a lease for `secret`, handed out at `path` to the token `client_token`
-    /// (salted id; "" for none). Two writes: the entry, then the token index.
+    /// (salted id; "" for none), for a secret that already exists. Two writes: the entry, then
+    /// the token index.
     pub async fn register(
         &self,
         path: &str,
@@ -242,50 +245,10 @@ impl Expiration {
         client_token: &str,
         secret: &Secret,
     ) -> Result<Grant, LeaseError> {
-        let now = now_ms();
-        let ttl = ttl::calculate(
-            self.limits(mount),
-            TtlRequest {
-                backend_ttl: secret.ttl,
-                backend_max_ttl: secret.max_ttl,
-                issue_ms: now,
-                now_ms: now,
-                ..TtlRequest::default()
-            },
-        )?;
-        let entry = LeaseEntry {
-            lease_id: entry::new_lease_id(path),
-            path: path.to_owned(),
-            mount: mount.route_path(),
-            role: secret.role.clone(),
-            kind: LeaseKind::Secret,
-            client_token: client_token.to_owned(),
-            internal: secret.internal.clone(),
-            renewable: secret.renewable,
-            backend_ttl: secret.ttl,
-            backend_max_ttl: secret.max_ttl,
-            explicit_max_ttl: 0,
-            issue_time: now,
-            expire_time: now + ttl.ttl_ms,
-            last_renewal: None,
-            revoke_attempts: 0,
-            revoke_error: None,
-        };
-        self.persist(&entry).await?;
-        if !client_token.is_empty() {
-            let key = entry::token_index_key(client_token, &self.tokens.salt_id(&entry.lease_id));
-            if let Err(e) = self.view.put(&key, entry.lease_id.as_bytes()).await {
-                let _ = self.view.delete(&entry::entry_key(&entry.lease_id)).await;
-                return Err(e.into());
-            }
-        }
-        self.track(&entry);
-        Ok(Grant {
-            lease_id: entry.lease_id,
-            duration: ttl.seconds(),
-            renewable: entry.renewable,
-            warning: ttl.warning,
-        })
+        let reservation = self.reserve(path, mount, client_token, secret).await?;
+        let grant = reservation.grant().clone();
+        reservation.confirm();
+        Ok(grant)
     }
 
     /// Registers the lease of a token with a TTL; its id is `<path>/<salted token>`, as in

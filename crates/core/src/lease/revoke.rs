@@ -57,6 +57,7 @@ impl Expiration {
             internal: &entry.internal,
             increment,
             issue_ms: entry.issue_time,
+            limits: self.limits(&route.entry),
         };
         let result = match call {
             Call::Renew => backend.renew(&req).await.map(Some),
@@ -95,7 +96,7 @@ impl Expiration {
         Ok(())
     }
 
-    async fn delete_entry(&self, entry: &LeaseEntry) -> Result<(), LeaseError> {
+    pub(super) async fn delete_entry(&self, entry: &LeaseEntry) -> Result<(), LeaseError> {
         if entry.kind == LeaseKind::Secret && !entry.client_token.is_empty() {
             let key =
                 entry::token_index_key(&entry.client_token, &self.tokens.salt_id(&entry.lease_id));
@@ -130,7 +131,7 @@ impl Expiration {
     }
 
     /// Sets a lease's expiry to now and queues it (the lazy revoke).
-    async fn expire_now(&self, entry: &mut LeaseEntry) -> Result<(), LeaseError> {
+    pub(super) async fn expire_now(&self, entry: &mut LeaseEntry) -> Result<(), LeaseError> {
         if entry.is_irrevocable() {
             return Ok(());
         }

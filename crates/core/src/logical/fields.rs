@@ -118,6 +118,20 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A list where one string is one element, not split on commas (Vault's
+    /// `TypeStringSlice`: SQL statements contain commas).
+    pub fn string_slice(&self, name: &str) -> Result<Vec<String>, LogicalError> {
+        match self.get(name) {
+            Some(Value::String(s)) => Ok(vec![s.clone()]),
+            _ => self.string_list(name),
+        }
+    }
+
+    /// Whether the body sets `name` (to anything but null).
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
     /// A map of string values (mount `options`); scalar values are converted to strings.
     pub fn string_map(
         &self,

@@ -87,6 +87,11 @@ pub struct BackendRequest<'a> {
     pub client_token: Option<&'a str>,
     /// Whether the caller's ACL grants `sudo` on this path (root tokens always).
     pub sudo: bool,
+    /// Where this request's leases go, for engines that must store a lease before they
+    /// create what it covers (`None` on unauthenticated paths).
+    pub leases: Option<crate::lease::Issuer<'a>>,
+    /// The password policies, for engines that generate passwords.
+    pub passwords: Option<&'a crate::system::password_policy::PasswordPolicies>,
 }
 
 impl BackendRequest<'_> {
@@ -152,6 +157,8 @@ pub struct LeaseRequest<'a> {
     pub increment: u64,
     /// When the lease was issued (Unix milliseconds).
     pub issue_ms: i64,
+    /// The mount's TTL limits, so an engine can tell what a renewal will grant.
+    pub limits: crate::lease::ttl::TtlLimits,
 }
 
 /// An engine's answer to a renewal.
@@ -220,6 +227,9 @@ pub enum LogicalError {
     /// A server-side failure.
     #[error("{0}")]
     Internal(String),
+    /// A system the engine manages failed or could not be reached (HTTP 502).
+    #[error("{0}")]
+    Upstream(String),
 }
 
 impl Classify for LogicalError {
@@ -233,6 +243,7 @@ impl Classify for LogicalError {
             }
             LogicalError::Barrier(e) => e.kind(),
             LogicalError::Internal(_) => ErrorKind::Internal,
+            LogicalError::Upstream(_) => ErrorKind::Upstream,
         }
     }
 }

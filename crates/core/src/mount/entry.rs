@@ -178,6 +178,7 @@ pub(super) fn check_mountable(entry: &MountEntry) -> Result<(), MountError> {
                 ))),
             }
         }
+        "database" => Ok(()),
         other => Err(MountError::Invalid(format!(
             "plugin not found in the catalog: {other}"
         ))),

@@ -185,6 +185,8 @@ pub(crate) struct Active {
     pub(crate) tokens: Arc<TokenStore>,
     pub(crate) policies: Arc<PolicyStore>,
     pub(crate) leases: Arc<Expiration>,
+    /// `sys/policies/password`, which engines use to generate passwords.
+    pub(crate) passwords: crate::system::password_policy::PasswordPolicies,
     pub(crate) cluster: ClusterInfo,
     /// With HA: when this node must stop serving unless it renews the lock.
     pub(crate) fence: Option<Arc<ha::Fence>>,
@@ -210,6 +212,8 @@ impl Active {
         let factory: Arc<Factory> = Arc::new(crate::engines::handler);
         let mounts = Arc::new(Mounts::load(barrier.clone(), factory).await?);
         let cluster = ClusterInfo::load_or_create(&barrier, options).await?;
+        let passwords =
+            crate::system::password_policy::PasswordPolicies::new(view("sys/password_policy/"));
         leases.attach(mounts.clone());
         leases.start();
         Ok(Self {
@@ -218,6 +222,7 @@ impl Active {
             tokens,
             policies,
             leases,
+            passwords,
             cluster,
             fence: None,
             step_down: None,
@@ -483,6 +488,13 @@ impl Node {
                     || a.capabilities(&req.path)
                         .contains(crate::policy::Capabilities::SUDO)
             }),
+            passwords: Some(&active.passwords),
+            leases: caller.map(|c| crate::lease::Issuer {
+                manager: &active.leases,
+                path: &req.path,
+                mount: &route.entry,
+                client_token: &c.salted,
+            }),
         };
         if backend_req.operation == Operation::Update {
             let exists = match &route.handler {
@@ -570,6 +582,7 @@ impl Node {
                         internal: &secret.internal,
                         increment: 0,
                         issue_ms: crate::lease::now_ms(),
+                        limits: active.leases.limits(&route.entry),
                     };
                     if let Err(undo_err) = backend.revoke(&undo).await {
                         tracing::error!(error = %undo_err, "could not undo a secret whose lease failed");

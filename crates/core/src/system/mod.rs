@@ -7,6 +7,7 @@
 
 mod leases;
 mod mounts;
+pub mod password_policy;
 mod policy;
 mod seal;
 mod storage;
@@ -55,6 +56,11 @@ pub(crate) async fn handle(
     }
     if policy::is_policy_path(req.path) {
         return policy::handle(ctx, req.path, req).await;
+    }
+    if let Some(rest) = req.path.strip_prefix("policies/password") {
+        if rest.is_empty() || rest.starts_with('/') {
+            return active.passwords.handle(rest, req).await;
+        }
     }
     match req.path {
         "capabilities-self" | "capabilities" | "capabilities-accessor"
