@@ -33,6 +33,9 @@ path "database/creds/readonly" {
 LEASE_ID = re.compile(r"database/creds/readonly/[0-9A-Za-z]{24}")
 ROOT_USERNAME = re.compile(r"v-root-readonly-[A-Za-z0-9]{20}-(\d{10})")
 TOKEN_USERNAME = re.compile(r"v-token-readonly-[A-Za-z0-9]{20}-(\d{10})")
+# hvac sends display_name="token": the token's display name is "token-token", truncated to 8.
+HVAC_TOKEN_USERNAME = re.compile(r"v-token-to-readonly-[A-Za-z0-9]{20}-(\d{10})")
+DROP_ONLY = 'DROP ROLE IF EXISTS "{{name}}";'
 PASSWORD = re.compile(r"[A-Za-z0-9-]{20}")
 VERIFY_ERROR = "error creating database object: error verifying connection:"
 
@@ -106,6 +109,13 @@ def is_gone(server, lease_id, token=ROOT):
     return r.status_code == 400 and r.json()["errors"] == ["invalid lease"]
 
 
+def assert_details(details, url):
+    """A config read's connection_details: the URL and user as written, never the password
+    (the driver's defaults such as max_open_connections may be listed too, as Vault does)."""
+    assert (details["connection_url"], details["username"]) == (url, "root"), details
+    assert "password" not in details, details
+
+
 def now():
     return datetime.now(timezone.utc)
 
@@ -163,7 +173,7 @@ def test_config_write_read_list_and_delete(servers, postgres):
     data = r.json()["data"]
     assert data["plugin_name"] == PLUGIN
     assert data["allowed_roles"] == ["readonly"]
-    assert data["connection_details"] == {"connection_url": templated_url(postgres), "username": "root"}
+    assert_details(data["connection_details"], templated_url(postgres))
     assert data["password_policy"] == ""
     assert data["root_credentials_rotate_statements"] == []
     assert r.json()["mount_type"] == "database"
@@ -204,7 +214,7 @@ def test_config_update_keeps_the_fields_it_does_not_name(servers, postgres):
     data = r.json()["data"]
     assert data["plugin_name"] == PLUGIN
     assert data["allowed_roles"] == ["readonly", "reporting"]
-    assert data["connection_details"] == {"connection_url": templated_url(postgres), "username": "root"}
+    assert_details(data["connection_details"], templated_url(postgres))
     assert "rootpassword" not in r.text
     # The kept password still works: a role can be written and used.
     create_role(server, "reporting")
@@ -283,13 +293,13 @@ def test_role_write_read_list_and_delete(servers, postgres, tmp_path):
 
     client = hvac.Client(url=server.addr, token=ROOT)
     client.secrets.database.create_role(
-        "reporting", "postgresql", [READONLY_SQL, GRANT_SELECT], default_ttl=600, max_ttl="2h",
-        revocation_statements=['DROP ROLE IF EXISTS "{{name}}";'],
+        "reporting", "postgresql", [READONLY_SQL], default_ttl=600, max_ttl="2h",
+        revocation_statements=[DROP_ONLY],
         renew_statements=["ALTER ROLE \"{{name}}\" VALID UNTIL '{{expiration}}';"],
     )
     data = client.secrets.database.read_role("reporting")["data"]
-    assert data["creation_statements"] == [READONLY_SQL, GRANT_SELECT]
-    assert data["revocation_statements"] == ['DROP ROLE IF EXISTS "{{name}}";']
+    assert data["creation_statements"] == [READONLY_SQL]
+    assert data["revocation_statements"] == [DROP_ONLY]
     assert data["renew_statements"] == ["ALTER ROLE \"{{name}}\" VALID UNTIL '{{expiration}}';"]
     assert data["rollback_statements"] == []
     assert (data["default_ttl"], data["max_ttl"]) == (600, 7200)
@@ -324,6 +334,9 @@ def test_a_role_whose_statements_fail_is_refused_and_leaves_nothing(servers, pos
     assert 'relation "nosuchtable" does not exist' in error, error
     error = refused({"creation_statements": [READONLY_SQL], "revocation_statements": ['DRP ROLE "{{name}}";']})
     assert 'syntax error at or near "DRP"' in error, error
+    # Valid SQL that could never revoke: a bare DROP ROLE fails on a user holding a grant.
+    error = refused({"creation_statements": [READONLY_SQL, GRANT_SELECT], "revocation_statements": [DROP_ONLY]})
+    assert "cannot be dropped because some objects depend on it" in error, error
     refused({"creation_statements": []})
     refused({"creation_statements": ""})
     refused({"creation_statements": [READONLY_SQL], "db_name": "nosuch"})
@@ -460,7 +473,7 @@ def test_custom_renew_and_revocation_statements_are_used(servers, postgres):
     create_role(server, "custom",
                 renew_statements=["ALTER ROLE \"{{name}}\" VALID UNTIL '2100-01-01 00:00:00+00';"],
                 revocation_statements=['ALTER ROLE "{{name}}" NOLOGIN;'])
-    create_role(server, "dropper", revocation_statements=['DROP ROLE IF EXISTS "{{name}}";'])
+    create_role(server, "dropper", statements=(READONLY_SQL,), revocation_statements=[DROP_ONLY])
 
     body = creds(server, "custom")
     username, password = body["data"]["username"], body["data"]["password"]
@@ -520,6 +533,7 @@ def test_revoke_is_idempotent_and_outlives_the_role(servers, postgres):
     server = ready(servers, postgres)
     # A DBA dropped the user by hand: revoking its lease still succeeds (Vault checks first).
     body = creds(server)
+    postgres.sql(f'DROP OWNED BY "{body["data"]["username"]}"')
     postgres.sql(f'DROP ROLE "{body["data"]["username"]}"')
     r = server.request("PUT", "sys/leases/revoke", token=ROOT, body={"lease_id": body["lease_id"]})
     assert r.status_code == 204, r.text
@@ -642,7 +656,7 @@ def test_rotate_root_and_reset(servers, postgres):
     assert postgres.login(body["data"]["username"], body["data"]["password"]) == (True, None)
     r = server.request("GET", "database/config/postgresql", token=ROOT)
     assert r.status_code == 200 and "rootpassword" not in r.text
-    assert r.json()["data"]["connection_details"] == {"connection_url": templated_url(postgres), "username": "root"}
+    assert_details(r.json()["data"]["connection_details"], templated_url(postgres))
 
     r = server.request("PUT", "database/rotate-root/postgresql", token=ROOT)
     assert r.status_code == 204, r.text
@@ -686,7 +700,7 @@ def test_sigkill_during_issuing_leaves_no_user_without_a_lease(servers, postgres
     configure(server, postgres, token=root)
     create_role(server, "readonly", token=root)
 
-    acknowledged, answered_badly = [], []
+    acknowledged, answered_badly, cut = [], [], []
     lock = threading.Lock()
     rng = random.Random()
 
@@ -696,7 +710,9 @@ def test_sigkill_during_issuing_leaves_no_user_without_a_lease(servers, postgres
             try:
                 r = server.request("GET", "database/creds/readonly", token=root)
             except Exception:
-                return  # the server died mid-request: never acknowledged
+                with lock:
+                    cut.append(1)  # the server died mid-request: never acknowledged
+                return
             with lock:
                 if r.status_code == 200:
                     acknowledged.append(r.json()["lease_id"])
@@ -720,6 +736,7 @@ def test_sigkill_during_issuing_leaves_no_user_without_a_lease(servers, postgres
     assert time.monotonic() - started < 60
     assert not answered_badly, answered_badly[:3]
     assert acknowledged, "some requests must have been answered before the kills"
+    assert cut, "some requests must have been in flight at a kill"
 
     lost = [lease for lease in acknowledged if lookup(server, lease, root).status_code != 200]
     assert not lost, f"{len(lost)} of {len(acknowledged)} acknowledged leases lost: {lost[:3]}"
@@ -814,7 +831,7 @@ def test_tutorial_with_hvac(servers, postgres):
         connection_url=templated_url(postgres), username="root", password="rootpassword",
     )
     config = admin.secrets.database.read_connection("postgresql")["data"]
-    assert config["connection_details"] == {"connection_url": templated_url(postgres), "username": "root"}
+    assert_details(config["connection_details"], templated_url(postgres))
     admin.secrets.database.create_role(
         name="readonly", db_name="postgresql", creation_statements=[READONLY_SQL, GRANT_SELECT],
         default_ttl="1h", max_ttl="24h",
@@ -827,7 +844,7 @@ def test_tutorial_with_hvac(servers, postgres):
     issued = apps.secrets.database.generate_credentials("readonly")
     assert LEASE_ID.fullmatch(issued["lease_id"]) and issued["lease_duration"] == 3600 and issued["renewable"]
     username, password = issued["data"]["username"], issued["data"]["password"]
-    assert TOKEN_USERNAME.fullmatch(username) and PASSWORD.fullmatch(password)
+    assert HVAC_TOKEN_USERNAME.fullmatch(username) and PASSWORD.fullmatch(password), username
     assert query_as(postgres, username, password, "SELECT count(*) FROM products") == [(2,)]
     with pytest.raises(hvac.exceptions.Forbidden):
         apps.secrets.database.read_connection("postgresql")

@@ -7,11 +7,13 @@
 //! database work runs in its own task, so a client that hangs up cannot cut it short between
 //! `CREATE ROLE` and the lease's confirmation.
 
+use std::sync::OnceLock;
+
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
-use super::pool::Conn;
+use super::pool::{Conn, Pool};
 use super::postgres::{self, Failure};
 use super::role::Role;
 use super::statements::{self, Substitutions};
@@ -68,13 +70,17 @@ pub async fn generate_password(
 /// A username from the connection's template (Vault's by default), checked to be safe inside
 /// the quotes the statements put it in.
 fn username(template: &str, display_name: &str, role: &str) -> Result<String, LogicalError> {
-    let template = if template.is_empty() {
-        DEFAULT_USERNAME_TEMPLATE
+    static DEFAULT: OnceLock<UsernameTemplate> = OnceLock::new();
+    let custom;
+    let parsed = if template.is_empty() {
+        DEFAULT.get_or_init(|| {
+            UsernameTemplate::parse(DEFAULT_USERNAME_TEMPLATE).expect("the default template parses")
+        })
     } else {
-        template
+        custom = UsernameTemplate::parse(template)
+            .map_err(|e| bad(format!("invalid username template: {e}")))?;
+        &custom
     };
-    let parsed = UsernameTemplate::parse(template)
-        .map_err(|e| bad(format!("invalid username template: {e}")))?;
     let mut name = parsed
         .render(&Metadata {
             display_name,
@@ -109,9 +115,9 @@ fn creation_sql(role: &Role, subs: &Substitutions<'_>) -> Zeroizing<String> {
     Zeroizing::new(statements::render(&role.creation_statements, subs))
 }
 
-fn revocation_sql(statements_: &[String], terminate: bool, name: &str) -> String {
+fn revocation_sql(statements_: &[String], terminate: bool, superuser: bool, name: &str) -> String {
     if statements_.is_empty() {
-        statements::default_revocation(name, terminate)
+        statements::default_revocation(name, terminate, superuser)
     } else {
         statements::render(
             statements_,
@@ -141,7 +147,16 @@ pub async fn dry_run(conn: &mut Conn, role_name: &str, role: &Role) -> Result<()
         expiration: &expiration,
     };
     let creation = creation_sql(role, &subs);
-    let revocation = revocation_sql(&role.revocation_statements, role.terminate_sessions, &name);
+    let superuser = Pool::of(conn)
+        .is_superuser(conn)
+        .await
+        .map_err(LogicalError::Upstream)?;
+    let revocation = revocation_sql(
+        &role.revocation_statements,
+        role.terminate_sessions,
+        superuser,
+        &name,
+    );
     postgres::dry_run(conn, &creation, &revocation)
         .await
         .map_err(|e| {
@@ -333,7 +348,11 @@ pub async fn revoke(backend: &DatabaseBackend, req: &LeaseRequest<'_>) -> Result
         )));
     };
     let conn = backend.connect(req.storage, &it.db_name, &loaded).await?;
-    let sql = revocation_sql(&custom, terminate, &it.username);
+    let superuser = Pool::of(&conn)
+        .is_superuser(&conn)
+        .await
+        .map_err(LogicalError::Upstream)?;
+    let sql = revocation_sql(&custom, terminate, superuser, &it.username);
     match postgres::run_batch(&conn, &sql).await {
         Ok(()) => Ok(()),
         Err(Failure::Refused(m)) => {
@@ -353,5 +372,40 @@ pub async fn revoke(backend: &DatabaseBackend, req: &LeaseRequest<'_>) -> Result
             "could not drop {:?}: {m}",
             it.username
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_follow_vaults_format_and_postgresqls_limit() {
+        let name = username("", "token", "readonly").unwrap();
+        let parts: Vec<&str> = name.split('-').collect();
+        assert_eq!(&parts[..3], ["v", "token", "readonly"]);
+        assert_eq!(parts[3].len(), 20);
+        assert_eq!(parts[4].len(), 10);
+        assert!(parts[4].bytes().all(|b| b.is_ascii_digit()));
+        let long = username(r#"{{ printf "%s%s" (random 50) (random 50) }}"#, "t", "r").unwrap();
+        assert_eq!(long.len(), MAX_USERNAME);
+        assert!(username(r#"{{ printf "a\"b" }}"#, "t", "r")
+            .unwrap_err()
+            .to_string()
+            .contains("contains a quote"));
+    }
+
+    #[test]
+    fn revocation_uses_the_default_only_without_statements() {
+        assert!(revocation_sql(&[], false, false, "u").ends_with("DROP ROLE \"u\""));
+        assert_eq!(
+            revocation_sql(
+                &["DROP ROLE IF EXISTS \"{{name}}\";".into()],
+                true,
+                false,
+                "u"
+            ),
+            "DROP ROLE IF EXISTS \"u\""
+        );
     }
 }

@@ -42,6 +42,8 @@ pub struct Pool {
     limits: Limits,
     permits: Arc<Semaphore>,
     idle: Mutex<Vec<Idle>>,
+    /// Whether the connection's user is a superuser, asked once.
+    superuser: tokio::sync::OnceCell<bool>,
 }
 
 /// A checked-out connection; it goes back to the pool when dropped, if still healthy.
@@ -108,7 +110,21 @@ pub fn describe(e: &tokio_postgres::Error) -> String {
             }
             text
         }
-        None => e.to_string(),
+        None => {
+            // The driver's Display leaves out the cause ("error connecting to server"), which
+            // is the part that tells a user what to fix ("Connection refused").
+            let mut text = e.to_string();
+            let mut cause = std::error::Error::source(e);
+            while let Some(c) = cause {
+                let more = c.to_string();
+                if !text.contains(&more) {
+                    text.push_str(": ");
+                    text.push_str(&more);
+                }
+                cause = c.source();
+            }
+            text
+        }
     }
 }
 
@@ -133,6 +149,7 @@ impl Pool {
             limits,
             permits: Arc::new(Semaphore::new(limits.max_open.max(1))),
             idle: Mutex::new(Vec::new()),
+            superuser: tokio::sync::OnceCell::new(),
         }))
     }
 
@@ -170,6 +187,11 @@ impl Pool {
         })
     }
 
+    /// The pool a connection came from.
+    pub fn of(conn: &Conn) -> &Arc<Pool> {
+        &conn.pool
+    }
+
     async fn connect(&self) -> Result<Client, String> {
         let (client, connection) = self
             .config
@@ -182,6 +204,22 @@ impl Pool {
             }
         });
         Ok(client)
+    }
+
+    /// Whether the user this pool connects as is a superuser (asked once per pool).
+    pub async fn is_superuser(&self, conn: &Conn) -> Result<bool, String> {
+        self.superuser
+            .get_or_try_init(|| async {
+                conn.query_one(
+                    "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user",
+                    &[],
+                )
+                .await
+                .map(|row| row.get(0))
+                .map_err(|e| describe(&e))
+            })
+            .await
+            .copied()
     }
 
     fn expired(&self, born: Instant) -> bool {

@@ -61,9 +61,10 @@ pub fn literal(value: &str) -> String {
 /// only revokes table, sequence and schema privileges and then fails on any user that owns an
 /// object; this one hands the user's objects to the connection's user, drops what privileges
 /// remain (in this database), optionally ends the user's sessions, and drops the user — all in
-/// one transaction. `GRANT … TO CURRENT_USER` gives a non-superuser admin (CREATEROLE) the
-/// membership `REASSIGN OWNED` needs.
-pub fn default_revocation(name: &str, terminate_sessions: bool) -> String {
+/// one transaction. Unless the connection's user is a superuser, `GRANT … TO CURRENT_USER`
+/// first gives it (a CREATEROLE admin) the membership `REASSIGN OWNED` needs; superusers skip
+/// it, as it costs a catalog write that makes revocation about half as fast again.
+pub fn default_revocation(name: &str, terminate_sessions: bool, superuser: bool) -> String {
     let id = ident(name);
     let mut sql = String::new();
     if terminate_sessions {
@@ -73,9 +74,11 @@ pub fn default_revocation(name: &str, terminate_sessions: bool) -> String {
             literal(name)
         ));
     }
+    if !superuser {
+        sql.push_str(&format!("GRANT {id} TO CURRENT_USER;\n"));
+    }
     sql.push_str(&format!(
-        "GRANT {id} TO CURRENT_USER;\nREASSIGN OWNED BY {id} TO CURRENT_USER;\n\
-         DROP OWNED BY {id};\nDROP ROLE {id}"
+        "REASSIGN OWNED BY {id} TO CURRENT_USER;\nDROP OWNED BY {id};\nDROP ROLE {id}"
     ));
     sql
 }
@@ -119,11 +122,13 @@ mod tests {
 
     #[test]
     fn default_revocation_quotes_and_optionally_terminates() {
-        let plain = default_revocation("a\"b", false);
+        let plain = default_revocation("a\"b", false, false);
         assert!(plain.starts_with("GRANT \"a\"\"b\" TO CURRENT_USER;"));
+        let as_superuser = default_revocation("u", false, true);
+        assert!(as_superuser.starts_with("REASSIGN OWNED BY \"u\" TO CURRENT_USER;"));
         assert!(plain.ends_with("DROP ROLE \"a\"\"b\""));
         assert!(!plain.contains("pg_terminate_backend"));
-        let ending = default_revocation("o'k", true);
+        let ending = default_revocation("o'k", true, false);
         assert!(ending.contains("WHERE usename = 'o''k';"), "{ending}");
         assert!(ending.starts_with("ALTER ROLE \"o'k\" NOLOGIN;"));
     }
