@@ -285,11 +285,23 @@ class Postgres:
     bootstrap superuser `postgres` (its own password), so rotating root's password does not
     lock the test out."""
 
-    def __init__(self):
+    def __init__(self, settings=None, hba=None, files=None):
+        """`settings` ({name: value}) are appended to postgresql.conf, `hba` (text) replaces
+        pg_hba.conf and `files` ({name: bytes or str}) are installed in the data directory
+        (see `install`) before the first start, e.g. for `ssl=on` with `ssl_cert_file`."""
+        self.bin = pg_bin()
+        self.dir = None
+        try:
+            self._create(settings or {}, hba, files or {})
+        except BaseException:
+            if self.dir is not None:
+                self.close()
+            raise
+
+    def _create(self, settings, hba, files):
         import pwd
         import tempfile
 
-        self.bin = pg_bin()
         self.as_root = os.geteuid() == 0
         self.dir = Path(tempfile.mkdtemp(prefix="pgtest"))
         self.data = self.dir / "data"
@@ -311,12 +323,36 @@ class Postgres:
             )
         finally:
             pwfile.unlink()
+        for name, content in files.items():
+            self.install(name, content)
+        if settings:
+            with open(self.data / "postgresql.conf", "a") as conf:
+                conf.write("\n# added by the test fixture\n")
+                for name, value in settings.items():
+                    text = str(value).replace("'", "''")
+                    conf.write(f"{name} = '{text}'\n")
+        if hba is not None:
+            (self.data / "pg_hba.conf").write_text(hba)
         self.start()
         self.sql(f"CREATE ROLE {PG_ROOT_USER} WITH SUPERUSER LOGIN PASSWORD '{PG_ROOT_PASSWORD}'", dbname="postgres")
         self.sql(f"CREATE DATABASE {PG_DATABASE} OWNER {PG_ROOT_USER}", dbname="postgres")
         with self.connect(PG_ROOT_USER, PG_ROOT_PASSWORD) as conn:
             conn.execute("CREATE TABLE public.products (id int, name text)")
             conn.execute("INSERT INTO public.products VALUES (1, 'apple'), (2, 'pear')")
+
+    def install(self, name, content, mode=0o600):
+        """Writes `content` to `name` in the data directory, owned by the server's account with
+        `mode` (PostgreSQL refuses a key readable by others); returns its path. Relative paths
+        in settings such as `ssl_cert_file` are resolved against the data directory."""
+        path = self.data / name
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+        os.chmod(path, mode)
+        if self.as_root:
+            import pwd
+
+            account = pwd.getpwnam(PG_RUN_AS)
+            os.chown(path, account.pw_uid, account.pw_gid)
+        return path
 
     def _run(self, program, *args, check=True):
         cmd = [str(program), *map(str, args)]
@@ -357,13 +393,14 @@ class Postgres:
     def url(self, user=PG_ROOT_USER, password=PG_ROOT_PASSWORD, dbname=PG_DATABASE):
         return f"postgresql://{user}:{password}@{self.host}:{self.port}/{dbname}"
 
-    def connect(self, user, password, dbname=PG_DATABASE):
-        """A new autocommit psycopg connection (the caller closes it)."""
+    def connect(self, user, password, dbname=PG_DATABASE, **params):
+        """A new autocommit psycopg connection (the caller closes it); `params` are further
+        libpq parameters, such as `sslmode` and `sslrootcert`."""
         import psycopg
 
         return psycopg.connect(
             host=self.host, port=self.port, dbname=dbname, user=user, password=password,
-            connect_timeout=5, autocommit=True,
+            connect_timeout=5, autocommit=True, **params,
         )
 
     def sql(self, query, params=None, dbname=PG_DATABASE):
@@ -372,12 +409,12 @@ class Postgres:
             cur = conn.execute(query, params)
             return cur.fetchall() if cur.description else []
 
-    def login(self, user, password):
+    def login(self, user, password, **params):
         """Tries to log in to myapp: (True, None) or (False, the error message)."""
         import psycopg
 
         try:
-            self.connect(user, password).close()
+            self.connect(user, password, **params).close()
             return True, None
         except psycopg.Error as e:
             return False, str(e)
@@ -394,4 +431,20 @@ def postgres():
     try:
         yield cluster
     finally:
+        cluster.close()
+
+
+@pytest.fixture
+def postgres_factory():
+    """Factory for clusters with options (`Postgres(settings=..., hba=..., files=...)`), such
+    as TLS; every cluster made through it is stopped and removed at the end of the test."""
+    made = []
+
+    def make(**options):
+        cluster = Postgres(**options)
+        made.append(cluster)
+        return cluster
+
+    yield make
+    for cluster in made:
         cluster.close()

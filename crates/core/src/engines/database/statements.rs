@@ -37,14 +37,46 @@ pub fn render(statements: &[String], subs: &Substitutions<'_>) -> String {
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
         .map(|s| {
-            let s = s.trim_end_matches(';');
-            s.replace("{{name}}", subs.name)
-                .replace("{{username}}", subs.name)
-                .replace("{{password}}", &password)
-                .replace("{{expiration}}", subs.expiration)
+            fill(
+                s.trim_end_matches(';'),
+                subs.name,
+                &password,
+                subs.expiration,
+            )
         })
         .collect::<Vec<_>>()
         .join(";\n")
+}
+
+/// Replaces every placeholder in one pass over `statement`, so a value that itself contains
+/// `{{password}}` (a username from a template, say) is never substituted again.
+fn fill(statement: &str, name: &str, password: &str, expiration: &str) -> String {
+    let mut out = String::with_capacity(statement.len() + 64);
+    let mut rest = statement;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let value = [
+            ("{{name}}", name),
+            ("{{username}}", name),
+            ("{{password}}", password),
+            ("{{expiration}}", expiration),
+        ]
+        .into_iter()
+        .find(|(token, _)| tail.starts_with(token));
+        match value {
+            Some((token, value)) => {
+                out.push_str(value);
+                rest = &tail[token.len()..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `name` as a double-quoted SQL identifier.
@@ -117,6 +149,22 @@ mod tests {
             sql,
             "CREATE ROLE \"v-root-ro-x-1\" WITH LOGIN PASSWORD 'pa''ss' VALID UNTIL \
              '2030-01-01 00:00:00+0000';\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO \"v-root-ro-x-1\""
+        );
+    }
+
+    #[test]
+    fn values_are_never_substituted_twice() {
+        let subs = Substitutions {
+            name: "u-{{password}}",
+            password: "secret",
+            expiration: "",
+        };
+        assert_eq!(
+            render(
+                &["CREATE ROLE \"{{name}}\" PASSWORD '{{password}}' {{other}}".into()],
+                &subs
+            ),
+            "CREATE ROLE \"u-{{password}}\" PASSWORD 'secret' {{other}}"
         );
     }
 

@@ -73,6 +73,19 @@ pub fn split(url: &str) -> Result<(String, TlsSettings), String> {
             .collect::<Vec<_>>()
             .join(" ")
     };
+    // libpq 16: `sslrootcert=system` means the operating system's roots, and checking
+    // anything less than the host name against them would trust every public CA's customers.
+    if root_cert.as_deref() == Some("system") {
+        root_cert = None;
+        match mode.as_deref() {
+            None | Some("verify-full") => mode = Some("verify-full".into()),
+            Some(weak) => {
+                return Err(format!(
+                    "weak sslmode {weak:?} may not be used with sslrootcert=system (use \"verify-full\")"
+                ))
+            }
+        }
+    }
     let (mode, check) = match mode.as_deref().unwrap_or("prefer") {
         "disable" => (SslMode::Disable, Check::Nothing),
         "allow" | "prefer" => (SslMode::Prefer, Check::Nothing),
@@ -273,6 +286,12 @@ mod tests {
         );
         let (_, tls) = split("postgres://h/db").unwrap();
         assert_eq!((tls.mode, tls.check), (SslMode::Prefer, Check::Nothing));
+        let (_, tls) = split("postgres://h/db?sslrootcert=system").unwrap();
+        assert_eq!((tls.check, tls.root_cert), (Check::ChainAndName, None));
+        assert_eq!(
+            split("postgres://h/db?sslmode=require&sslrootcert=system").unwrap_err(),
+            "weak sslmode \"require\" may not be used with sslrootcert=system (use \"verify-full\")"
+        );
         assert!(split("postgres://h/db?sslmode=sure")
             .unwrap_err()
             .contains("invalid sslmode \"sure\""));
