@@ -13,8 +13,7 @@ use std::collections::BTreeSet;
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
-use rand::rngs::OsRng;
-use rand::{Rng, TryRngCore};
+use rand::Rng;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
@@ -177,7 +176,7 @@ impl PasswordPolicy {
 
     /// Draws a password that satisfies every rule, or fails after 10,000 rejected candidates.
     pub fn generate(&self) -> Result<Zeroizing<String>, PolicyError> {
-        let mut rng = OsRng.unwrap_err();
+        let mut rng = crate::random::seeded_rng();
         // Room for the widest UTF-8 encoding up front: growing the buffer would leave an
         // unzeroized copy behind. Rejected candidates stay in it until `Zeroizing` wipes the
         // whole allocation on drop.
