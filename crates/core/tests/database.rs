@@ -232,6 +232,19 @@ async fn a_broken_role_is_refused_with_postgresqls_message_and_leaves_nothing() 
     let (status, _) = s.call("GET", "database/roles/bad", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
+    // An unquoted password makes a syntax error that quotes it: the message hides it.
+    let (status, body) = s
+        .call(
+            "POST",
+            "database/roles/bad",
+            Some(json!({"db_name": "pg",
+                        "creation_statements": "CREATE ROLE \"{{name}}\" LOGIN PASSWORD {{password}};"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = body["errors"][0].as_str().unwrap();
+    assert!(message.contains(" at or near \"[password]\""), "{message}");
+
     // Creation works but the revocation cannot drop a user holding privileges (Vault's
     // classic irrevocable lease): refused now, and the trial user was rolled back.
     let (status, body) = s

@@ -161,7 +161,8 @@ pub async fn dry_run(conn: &mut Conn, role_name: &str, role: &Role) -> Result<()
         .await
         .map_err(|e| {
             bad(format!(
-                "the role's statements failed against the database (nothing was saved): {e}"
+                "the role's statements failed against the database (nothing was saved): {}",
+                statements::redact(&e, &password)
             ))
         })
 }
@@ -246,7 +247,7 @@ pub async fn issue(
     if let Err(failure) = created {
         let message = format!(
             "could not create the user for role {role_name:?}: {}",
-            failure.message()
+            statements::redact(failure.message(), &password)
         );
         return Err(match failure {
             Failure::Refused(_) => bad(message),

@@ -282,10 +282,12 @@ impl DatabaseBackend {
             Err(postgres::Failure::Refused(m)) => {
                 config.pending_password = None;
                 store_config(req.storage, name, &config).await?;
+                let m = statements::redact(&m, &new_password);
                 return Err(bad(format!("failed to rotate root credentials: {m}")));
             }
             // Unknown outcome: the pending password stays; the next connection sorts it out.
             Err(postgres::Failure::Broken(m)) => {
+                let m = statements::redact(&m, &new_password);
                 self.forget(name);
                 return Err(LogicalError::Upstream(format!(
                     "failed to rotate root credentials: {m}"

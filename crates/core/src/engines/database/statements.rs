@@ -79,6 +79,33 @@ fn fill(statement: &str, name: &str, password: &str, expiration: &str) -> String
     out
 }
 
+/// `message` (an error from PostgreSQL) without `password`. A syntax error quotes the token
+/// where parsing failed, which can be the password or a piece of it (an unquoted
+/// `{{password}}` splits at `-`, so the piece can be one character long), so any quoted piece
+/// that occurs in the password is hidden too. An unrelated one-letter token may be hidden as
+/// well; that costs a little clarity, never a secret.
+pub fn redact(message: &str, password: &str) -> String {
+    if password.is_empty() {
+        return message.to_owned();
+    }
+    let whole = message
+        .replace(&password.replace('\'', "''"), "[password]")
+        .replace(password, "[password]");
+    let mut out = String::with_capacity(whole.len());
+    for (i, piece) in whole.split('"').enumerate() {
+        if i > 0 {
+            out.push('"');
+        }
+        // Odd pieces are inside quotes.
+        if i % 2 == 1 && !piece.is_empty() && password.contains(piece) {
+            out.push_str("[password]");
+        } else {
+            out.push_str(piece);
+        }
+    }
+    out
+}
+
 /// `name` as a double-quoted SQL identifier.
 pub fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -149,6 +176,20 @@ mod tests {
             sql,
             "CREATE ROLE \"v-root-ro-x-1\" WITH LOGIN PASSWORD 'pa''ss' VALID UNTIL \
              '2030-01-01 00:00:00+0000';\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO \"v-root-ro-x-1\""
+        );
+    }
+
+    #[test]
+    fn errors_never_carry_the_password() {
+        assert_eq!(
+            redact("ERROR: syntax error at or near \"Ab1-x\"", "Ab1-x"),
+            "ERROR: syntax error at or near \"[password]\""
+        );
+        assert_eq!(redact("near 'it''s'", "it's"), "near '[password]'");
+        assert_eq!(redact("unchanged", ""), "unchanged");
+        assert_eq!(
+            redact("syntax error at or near \"Ab1\" in \"CREATE\"", "Ab1-x7Q"),
+            "syntax error at or near \"[password]\" in \"CREATE\""
         );
     }
 
