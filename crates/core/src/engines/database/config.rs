@@ -235,7 +235,6 @@ impl ConnectionConfig {
             "password_policy".into(),
             self.password_policy.clone().into(),
         );
-        data.insert("verify_connection".into(), true.into());
         data
     }
 }
