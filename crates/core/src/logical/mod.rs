@@ -91,7 +91,7 @@ pub struct BackendRequest<'a> {
     /// create what it covers (`None` on unauthenticated paths).
     pub leases: Option<crate::lease::Issuer<'a>>,
     /// The password policies, for engines that generate passwords.
-    pub passwords: Option<&'a crate::system::password_policy::PasswordPolicies>,
+    pub passwords: &'a crate::system::password_policy::PasswordPolicies,
 }
 
 impl BackendRequest<'_> {

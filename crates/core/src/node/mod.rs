@@ -488,7 +488,7 @@ impl Node {
                     || a.capabilities(&req.path)
                         .contains(crate::policy::Capabilities::SUDO)
             }),
-            passwords: Some(&active.passwords),
+            passwords: &active.passwords,
             leases: caller.map(|c| crate::lease::Issuer {
                 manager: &active.leases,
                 path: &req.path,

@@ -46,17 +46,12 @@ struct Internal {
 
 /// A password from `policy` (a name under `sys/policies/password/`), else Vault's default.
 pub async fn generate_password(
-    policies: Option<&PasswordPolicies>,
+    policies: &PasswordPolicies,
     policy: &str,
 ) -> Result<Zeroizing<String>, LogicalError> {
     let chosen = if policy.is_empty() {
         PasswordPolicy::default_policy()
     } else {
-        let Some(policies) = policies else {
-            return Err(LogicalError::Internal(
-                "password policies are unavailable".into(),
-            ));
-        };
         policies
             .get(policy)
             .await?
