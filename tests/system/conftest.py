@@ -275,7 +275,8 @@ def pg_bin():
         if p.name.isdigit() and (p / "bin" / "initdb").exists()
     )
     if not versions:
-        pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
+        # A failure, not a skip: CI installs PostgreSQL, and a missing server must not pass.
+        raise RuntimeError("PostgreSQL server binaries not installed (apt-get install postgresql)")
     return versions[-1][1]
 
 
