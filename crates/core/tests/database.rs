@@ -292,6 +292,53 @@ async fn a_broken_role_is_refused_with_postgresqls_message_and_leaves_nothing() 
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(s.dynamic_users().await.is_empty());
+
+    // Statements that COMMIT part-way: the user exists although the request failed, so its
+    // lease is kept and revoked at once instead of deleted, and the user is dropped.
+    s.admin
+        .batch_execute("CREATE TABLE temp_c (i int)")
+        .await
+        .unwrap();
+    s.ok("POST", "database/roles/committing", json!({"db_name": "pg",
+        "creation_statements": "CREATE ROLE \"{{name}}\" LOGIN PASSWORD '{{password}}'; COMMIT; GRANT SELECT ON temp_c TO \"{{name}}\";"}))
+        .await;
+    assert!(s.dynamic_users().await.is_empty(), "the trial left no user");
+    s.admin.batch_execute("DROP TABLE temp_c").await.unwrap();
+    let (status, _) = s.call("GET", "database/creds/committing", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let mut gone = false;
+    for _ in 0..50 {
+        if s.dynamic_users().await.is_empty() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        gone,
+        "the half-created user was revoked: {:?}",
+        s.dynamic_users().await
+    );
+
+    // Without revocation statements that drop the user, a committing role is refused.
+    let (status, body) = s
+        .call(
+            "POST",
+            "database/roles/leaky",
+            Some(json!({"db_name": "pg",
+            "creation_statements": "CREATE ROLE \"{{name}}\"; COMMIT;",
+            "revocation_statements": "SELECT 1;"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("commit on their own"),
+        "{body}"
+    );
+    assert!(s.dynamic_users().await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -152,14 +152,29 @@ pub async fn dry_run(conn: &mut Conn, role_name: &str, role: &Role) -> Result<()
         superuser,
         &name,
     );
-    postgres::dry_run(conn, &creation, &revocation)
+    let tried = postgres::dry_run(conn, &creation, &revocation).await;
+    // A COMMIT among the statements ends the trial transaction early: the trial user may then
+    // really exist. It is dropped, and such a role is refused only if its own revocation
+    // statements could not drop it.
+    let left_over = postgres::user_exists(conn, &name)
         .await
-        .map_err(|e| {
-            bad(format!(
-                "the role's statements failed against the database (nothing was saved): {}",
-                statements::redact(&e, &password)
-            ))
-        })
+        .map_err(|f| LogicalError::Upstream(f.message().to_owned()))?;
+    if left_over {
+        let cleanup = statements::default_revocation(&name, false, superuser);
+        if let Err(f) = postgres::run_batch(conn, &cleanup).await {
+            tracing::warn!(error = %f.message(), user = %name, "could not drop a trial user");
+        }
+        return Err(bad(
+            "the role's statements commit on their own (a COMMIT among them) and its \
+             revocation statements did not drop the user they created: nothing was saved",
+        ));
+    }
+    tried.map_err(|e| {
+        bad(format!(
+            "the role's statements failed against the database (nothing was saved): {}",
+            statements::redact(&e, &password)
+        ))
+    })
 }
 
 /// `database/creds/:role`.
@@ -223,17 +238,22 @@ pub async fn issue(
             expiration: &expiration,
         },
     );
+    let user = name.clone();
     let created = tokio::spawn(async move {
         let outcome = postgres::run_batch(&conn, &sql).await;
         match &outcome {
             Ok(()) => reservation.confirm(),
-            Err(Failure::Refused(_)) => {
+            // Refused means rolled back, unless the statements committed part-way themselves
+            // (an explicit COMMIT): the lease goes only if the user certainly does not exist.
+            Err(Failure::Refused(_))
+                if matches!(postgres::user_exists(&conn, &user).await, Ok(false)) =>
+            {
                 if let Err(e) = reservation.release().await {
                     tracing::warn!(error = %e, "could not remove the lease of a failed issuance");
                 }
             }
-            // Whether the user exists is unknown: dropping the reservation revokes it.
-            Err(Failure::Broken(_)) => drop(reservation),
+            // The user may exist: dropping the reservation revokes it.
+            Err(_) => drop(reservation),
         }
         outcome
     })
