@@ -13,6 +13,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres::{Client, Config};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::statements::substitute;
 use super::tls;
 
 /// How long a connection attempt may take unless the URL sets `connect_timeout`: PostgreSQL
@@ -92,25 +93,13 @@ pub fn fill_url(url: &str, username: &str, password: &str, disable_escaping: boo
             })
             .collect()
     };
-    // One pass, so a username containing "{{password}}" is not filled in again.
-    let mut out = String::with_capacity(url.len() + 32);
-    let mut rest = url;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        if let Some(after) = tail.strip_prefix("{{username}}") {
-            out.push_str(&escape(username));
-            rest = after;
-        } else if let Some(after) = tail.strip_prefix("{{password}}") {
-            out.push_str(&escape(password));
-            rest = after;
-        } else {
-            out.push_str("{{");
-            rest = &tail[2..];
-        }
-    }
-    out.push_str(rest);
-    out
+    substitute(
+        url,
+        &[
+            ("{{username}}", &escape(username)),
+            ("{{password}}", &escape(password)),
+        ],
+    )
 }
 
 /// A readable message for a PostgreSQL error: the server's own words (severity, message,

@@ -32,39 +32,31 @@ pub fn expiration(unix_ms: i64) -> String {
 /// allows `'` cannot break (or inject into) the SQL.
 pub fn render(statements: &[String], subs: &Substitutions<'_>) -> String {
     let password = subs.password.replace('\'', "''");
+    let values = [
+        ("{{name}}", subs.name),
+        ("{{username}}", subs.name),
+        ("{{password}}", password.as_str()),
+        ("{{expiration}}", subs.expiration),
+    ];
     statements
         .iter()
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
-        .map(|s| {
-            fill(
-                s.trim_end_matches(';'),
-                subs.name,
-                &password,
-                subs.expiration,
-            )
-        })
+        .map(|s| substitute(s.trim_end_matches(';'), &values))
         .collect::<Vec<_>>()
         .join(";\n")
 }
 
-/// Replaces every placeholder in one pass over `statement`, so a value that itself contains
-/// `{{password}}` (a username from a template, say) is never substituted again.
-fn fill(statement: &str, name: &str, password: &str, expiration: &str) -> String {
-    let mut out = String::with_capacity(statement.len() + 64);
-    let mut rest = statement;
+/// Replaces every `(placeholder, value)` in one pass over `text`, so a value that itself
+/// contains a placeholder (a username from a template holding `{{password}}`, say) is never
+/// substituted again. Unknown `{{…}}` text is kept.
+pub fn substitute(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
-        let value = [
-            ("{{name}}", name),
-            ("{{username}}", name),
-            ("{{password}}", password),
-            ("{{expiration}}", expiration),
-        ]
-        .into_iter()
-        .find(|(token, _)| tail.starts_with(token));
-        match value {
+        match values.iter().find(|(token, _)| tail.starts_with(token)) {
             Some((token, value)) => {
                 out.push_str(value);
                 rest = &tail[token.len()..];
