@@ -58,6 +58,17 @@ pub struct ServerArgs {
     /// An HCL configuration file.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// When the -config file does not exist yet: serve the setup wizard (web UI at /ui) on
+    /// -setup-listen-address, and write the config it makes to that file.
+    #[arg(long)]
+    pub setup: bool,
+    /// The address the setup wizard is served on (and the listener it writes).
+    #[arg(
+        long = "setup-listen-address",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8200"
+    )]
+    pub setup_listen_address: String,
     /// Log verbosity: trace, debug, info, warn or error (overrides `log_level`).
     #[arg(long = "log-level", value_name = "LEVEL", env = "VAULT_LOG_LEVEL")]
     pub log_level: Option<String>,

@@ -3,13 +3,21 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use strongroom_core::config::{Config, ListenerConfig, SealConfig, StorageConfig};
+use std::path::Path;
+use std::sync::Arc;
+
+use strongroom_core::config::{Config, SealConfig, StorageConfig};
+use strongroom_core::host::{Host, HostError, HostOptions};
 use strongroom_core::node::NodeError;
 use strongroom_core::storage::StorageError;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::args::ServerArgs;
+
+mod ui {
+    include!(concat!(env!("OUT_DIR"), "/ui_assets.rs"));
+}
 
 /// How long in-flight requests may run after a shutdown signal before the node seals anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -23,6 +31,8 @@ enum ServerError {
     Config(#[from] strongroom_core::config::ConfigError),
     #[error("Error initializing storage: {0}")]
     Storage(#[from] StorageError),
+    #[error("{0}")]
+    Host(#[from] HostError),
     #[error("Error listening on {address}: {source}")]
     Listen {
         address: String,
@@ -46,7 +56,7 @@ pub fn run(args: ServerArgs) -> ExitCode {
     let level = args
         .log_level
         .clone()
-        .or_else(|| config.log_level.clone())
+        .or_else(|| config.as_ref().and_then(|c| c.log_level.clone()))
         .unwrap_or_else(|| "info".into());
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -77,13 +87,18 @@ pub fn run(args: ServerArgs) -> ExitCode {
     }
 }
 
-fn load_config(args: &ServerArgs) -> Result<Config, ServerError> {
+/// The config to start with; `None` means setup mode (`-setup` and no config file yet).
+fn load_config(args: &ServerArgs) -> Result<Option<Config>, ServerError> {
     match (&args.config, args.dev) {
         (Some(_), true) => Err(ServerError::Usage(
             "-dev and -config cannot be combined: -dev always runs in memory".into(),
         )),
-        (Some(path), false) => Ok(Config::load(path)?),
-        (None, true) => Ok(Config::dev(&args.dev_listen_address)?),
+        (None, false) if args.setup => Err(ServerError::Usage(
+            "-setup needs -config=FILE: the file the setup wizard writes".into(),
+        )),
+        (Some(path), false) if args.setup && !path.exists() => Ok(None),
+        (Some(path), false) => Ok(Some(Config::load(path)?)),
+        (None, true) => Ok(Some(Config::dev(&args.dev_listen_address)?)),
         (None, false) => Err(ServerError::Usage(
             "A configuration file must be given with -config=FILE, or use -dev for a development server"
                 .into(),
@@ -127,35 +142,70 @@ fn describe_seal(config: &Config) -> String {
     }
 }
 
-async fn serve(config: Config, args: &ServerArgs) -> Result<(), ServerError> {
-    let node = config.open_node().await?;
+/// Opens the host: the dev node, the config's node, or setup mode.
+async fn open_host(startup: Option<Config>, args: &ServerArgs) -> Result<Arc<Host>, ServerError> {
+    match (startup, &args.config) {
+        (Some(config), None) => Ok(Host::with_config(config).await?),
+        (_, Some(path)) => Ok(Host::open(HostOptions {
+            config_path: path.clone(),
+            local_path: path
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join("strongroom.db"),
+            secrets: None,
+            listener: Some(args.setup_listen_address.clone()),
+            ui: true,
+        })
+        .await?),
+        (None, None) => unreachable!("setup mode needs -config"),
+    }
+}
+
+async fn serve(startup: Option<Config>, args: &ServerArgs) -> Result<(), ServerError> {
+    let host = open_host(startup, args).await?;
+    let running = host.running();
+    let addresses: Vec<String> = match &running {
+        Some(r) => r
+            .config
+            .listeners
+            .iter()
+            .map(|l| l.address.clone())
+            .collect(),
+        None => vec![args.setup_listen_address.clone()],
+    };
     let mut listeners = Vec::new();
-    for ListenerConfig { address } in &config.listeners {
-        let listener = TcpListener::bind(address)
+    for address in addresses {
+        let listener = TcpListener::bind(&address)
             .await
             .map_err(|source| ServerError::Listen {
                 address: address.clone(),
                 source,
             })?;
-        listeners.push((address.clone(), listener));
+        listeners.push((address, listener));
     }
 
-    let dev_credentials = if args.dev {
-        Some(
-            node.dev_init(args.dev_root_token_id.as_deref(), args.dev_leased_kv)
+    let dev_credentials = match (&running, args.dev) {
+        (Some(r), true) => Some(
+            r.node
+                .dev_init(args.dev_root_token_id.as_deref(), args.dev_leased_kv)
                 .await?,
-        )
-    } else {
-        None
+        ),
+        _ => None,
     };
 
-    let options = config.node_options();
     println!("==> Strongroom server configuration:\n");
+    let api_addr = match &running {
+        Some(r) => r.config.node_options().api_addr,
+        None => Some(format!("http://{}", args.setup_listen_address)),
+    };
     println!(
         "             Api Address: {}",
-        options.api_addr.as_deref().unwrap_or("(none)")
+        api_addr.as_deref().unwrap_or("(none)")
     );
-    if let Some(cluster) = &options.cluster_addr {
+    if let Some(cluster) = running
+        .as_ref()
+        .and_then(|r| r.config.node_options().cluster_addr)
+    {
         println!("         Cluster Address: {cluster}");
     }
     for (i, (address, _)) in listeners.iter().enumerate() {
@@ -164,35 +214,45 @@ async fn serve(config: Config, args: &ServerArgs) -> Result<(), ServerError> {
             i + 1
         );
     }
-    println!(
-        "                 Storage: {}",
-        describe_storage(&config.storage)
-    );
-    println!("                    Seal: {}", describe_seal(&config));
+    match &running {
+        Some(r) => {
+            println!(
+                "                 Storage: {}",
+                describe_storage(&r.config.storage)
+            );
+            println!("                    Seal: {}", describe_seal(&r.config));
+        }
+        None => println!(
+            "                   Setup: {} does not exist yet; open http://{}/ui/ to create it",
+            args.config
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            args.setup_listen_address
+        ),
+    }
     println!(
         "                 Version: Strongroom v{}\n",
         strongroom_core::VERSION
     );
     if let Some((unseal_key, root_token)) = &dev_credentials {
-        print_dev_banner(
-            options.api_addr.as_deref().unwrap_or(""),
-            unseal_key,
-            root_token,
-        );
+        print_dev_banner(api_addr.as_deref().unwrap_or(""), unseal_key, root_token);
     }
     println!("==> Strongroom server started! Log data will stream in below:\n");
-    if config.old_seal.is_some() {
+    if running
+        .as_ref()
+        .is_some_and(|r| r.config.old_seal.is_some())
+    {
         tracing::warn!(
             "a disabled seal is configured: if its migration is pending, the node will not \
              unseal by itself; unseal with the old seal's keys and -migrate"
         );
     }
-    node.start_auto_unseal();
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut servers = tokio::task::JoinSet::new();
     for (_, listener) in listeners {
-        let app = strongroom_core::http::router(node.clone());
+        let app = strongroom_core::http::host_router(host.clone(), Some(ui::UI_ASSETS));
         let mut stop = stop_rx.clone();
         servers.spawn(async move {
             axum::serve(listener, app)
@@ -220,7 +280,7 @@ async fn serve(config: Config, args: &ServerArgs) -> Result<(), ServerError> {
         tracing::warn!("requests still running after {SHUTDOWN_GRACE:?}; sealing anyway");
         servers.abort_all();
     }
-    node.shutdown().await;
+    host.shutdown().await;
     tracing::info!("sealed and stopped");
     drained.unwrap_or(Ok(()))
 }

@@ -256,6 +256,202 @@ pub fn error_code<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> O
     }
 }
 
+/// The part of a configuration an AWS failure points at: what a setup form highlights, so
+/// "Test connection" can say *which* setting is wrong rather than only that something is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Culprit {
+    /// The configured endpoint does not answer.
+    Endpoint,
+    /// No service answers for the region, or the region name is not one AWS has.
+    Region,
+    /// The keys are missing, unknown to AWS, malformed or expired.
+    Credentials,
+    /// The credentials work but may not perform the operation.
+    Permissions,
+    /// The named resource (table, key) does not exist.
+    Resource,
+    /// Anything else: the service's own message says what.
+    Service,
+}
+
+/// A failed setup check: the setting at fault and a message that says what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ProbeError {
+    /// The setting the failure points at.
+    pub culprit: Culprit,
+    /// What failed and what to do.
+    pub message: String,
+}
+
+/// Asks the SDK's credential chain (as clients without configured keys use it) for
+/// credentials, so that "none found" is reported as such before any request is signed.
+pub(crate) async fn check_chain_credentials(region: &str) -> Result<(), ProbeError> {
+    use aws_sdk_dynamodb::config::ProvideCredentials;
+    DefaultCredentialsChain::builder()
+        .region(Region::new(region.to_owned()))
+        .imds_client(imds_client())
+        .build()
+        .await
+        .provide_credentials()
+        .await
+        .map(drop)
+        .map_err(|e| ProbeError {
+            culprit: Culprit::Credentials,
+            message: format!(
+                "no AWS credentials found (environment, profiles, SSO, instance role): {e}; \
+                 enter access keys or configure a profile"
+            ),
+        })
+}
+
+/// AWS error codes that mean the caller's keys are at fault, not its permissions.
+const CREDENTIAL_CODES: &[&str] = &[
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "MissingAuthenticationToken",
+    "MissingAuthenticationTokenException",
+    "IncompleteSignature",
+    "IncompleteSignatureException",
+];
+
+/// The AWS regions (commercial, GovCloud and China partitions) as of this build. Only used to
+/// tell a mistyped region from an unreachable service and to suggest the intended name; a
+/// region newer than this list still works wherever AWS answers for it.
+pub const KNOWN_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// Whether `region` is in [`KNOWN_REGIONS`].
+pub fn is_known_region(region: &str) -> bool {
+    KNOWN_REGIONS.contains(&region)
+}
+
+/// The known region closest to a mistyped one (at most two edits away), if any.
+pub fn suggest_region(region: &str) -> Option<&'static str> {
+    KNOWN_REGIONS
+        .iter()
+        .map(|known| (edit_distance(region, known), *known))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, known)| known)
+}
+
+/// Levenshtein distance, with transpositions counting once (the typo `esat` for `east`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// Which setting a failed request points at. `endpoint_given` says whether the user set an
+/// endpoint (then an unreachable service is that endpoint's fault, else the region's); an
+/// error the service could not explain is blamed on an unknown region name when there is one,
+/// since that is what both AWS (no such host) and emulators (HTTP 500) fail on.
+pub fn culprit<E: ProvideErrorMetadata>(
+    err: &SdkError<E, HttpResponse>,
+    endpoint_given: bool,
+    region: &str,
+) -> Culprit {
+    let unreachable = if endpoint_given {
+        Culprit::Endpoint
+    } else {
+        Culprit::Region
+    };
+    match err {
+        SdkError::ServiceError(failure) => match failure.err().code() {
+            Some(code) if CREDENTIAL_CODES.contains(&code) => Culprit::Credentials,
+            Some(code) if code.starts_with("AccessDenied") => Culprit::Permissions,
+            Some("ResourceNotFoundException" | "NotFoundException") => Culprit::Resource,
+            _ if !is_known_region(region) => Culprit::Region,
+            _ => Culprit::Service,
+        },
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) if !is_known_region(region) => {
+            Culprit::Region
+        }
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => unreachable,
+        _ if !is_known_region(region) => Culprit::Region,
+        _ => Culprit::Service,
+    }
+}
+
+/// Why `region` may be wrong, for a message: "not an AWS region (did you mean us-east-1?)".
+pub fn region_hint(region: &str) -> String {
+    match suggest_region(region) {
+        Some(known) => format!("{region:?} is not an AWS region (did you mean {known}?)"),
+        None => format!("{region:?} is not an AWS region this build knows"),
+    }
+}
+
+/// The message for a failure blamed on the region: a wrong name, or a known region whose
+/// service cannot be reached from here.
+pub fn region_failure(service: &str, region: &str, cause: &str) -> String {
+    if is_known_region(region) {
+        format!("cannot reach {service} in {region} (no network, or a proxy in the way?): {cause}")
+    } else {
+        format!("{}: {cause}", region_hint(region))
+    }
+}
+
 /// An answer the SDK could not parse (a proxy's page, or moto's XML errors): its status and
 /// the `<Message>` in it, or the start of its body.
 fn unparsed_answer(raw: &HttpResponse) -> String {
@@ -264,10 +460,14 @@ fn unparsed_answer(raw: &HttpResponse) -> String {
         .bytes()
         .map(String::from_utf8_lossy)
         .unwrap_or_default();
-    let message = body
-        .split_once("<Message>")
-        .and_then(|(_, rest)| rest.split_once("</Message>"))
-        .map(|(m, _)| m.to_owned())
+    let between = |open: &str, close: &str| {
+        body.split_once(open)
+            .and_then(|(_, rest)| rest.split_once(close))
+            .map(|(m, _)| m.to_owned())
+    };
+    // An HTML error page says what it is in its title; anything else is cut short.
+    let message = between("<Message>", "</Message>")
+        .or_else(|| between("<title>", "</title>"))
         .unwrap_or_else(|| body.chars().take(200).collect());
     format!("HTTP {}: {}", raw.status().as_u16(), message.trim())
 }
@@ -291,6 +491,26 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mistyped_regions_get_a_suggestion() {
+        assert!(is_known_region("eu-west-1"));
+        assert!(!is_known_region("us-esat-1"));
+        assert_eq!(suggest_region("us-esat-1"), Some("us-east-1"));
+        assert_eq!(suggest_region("eu-wets-2"), Some("eu-west-2"));
+        assert_eq!(suggest_region("xx-nowhere-9"), None);
+        assert_eq!(
+            region_hint("us-esat-1"),
+            "\"us-esat-1\" is not an AWS region (did you mean us-east-1?)"
+        );
+        assert_eq!(
+            region_hint("mars-1"),
+            "\"mars-1\" is not an AWS region this build knows"
+        );
+        assert_eq!(edit_distance("abc", "abc"), 0);
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
 
     #[test]
     fn credentials_need_both_halves_and_never_print_the_secret() {

@@ -173,7 +173,7 @@ fn is_host_port(address: &str) -> bool {
 }
 
 /// Quotes `text` as an HCL string literal.
-fn hcl_string(text: &str) -> String {
+pub(crate) fn hcl_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 

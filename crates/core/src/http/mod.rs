@@ -7,9 +7,14 @@
 //! ([`response`]). The desktop app calls the same router in-process, so the UI, the CLI and
 //! client libraries all see one API.
 
+mod host;
 mod request;
 mod response;
 mod sys;
+mod ui;
+
+pub use host::host_router;
+pub use ui::UiAssets;
 
 use std::sync::Arc;
 use std::time::Instant;

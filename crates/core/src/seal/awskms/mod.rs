@@ -9,6 +9,9 @@
 //! `kms:Encrypt`, `kms:Decrypt` and `kms:DescribeKey` are needed (see [`policy`]).
 
 pub mod policy;
+mod probe;
+
+pub use probe::KeyProbe;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;

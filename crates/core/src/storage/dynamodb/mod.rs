@@ -21,6 +21,7 @@ mod client;
 pub mod iam;
 mod keys;
 mod lock;
+pub mod probe;
 pub mod settings;
 pub mod table;
 mod throttle;

@@ -2,6 +2,9 @@
 
 use std::time::Duration;
 
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::create_table::CreateTableError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode as SdkBillingMode, KeySchemaElement, KeyType,
     ProvisionedThroughput, ScalarAttributeType, TableDescription as SdkTable, TableStatus,
@@ -45,7 +48,7 @@ fn billing_name<S: serde::Serializer>(mode: &BillingMode, s: S) -> Result<S::Ok,
 }
 
 impl TableDescription {
-    fn from_sdk(table: &SdkTable) -> Self {
+    pub(super) fn from_sdk(table: &SdkTable) -> Self {
         let throughput = table.provisioned_throughput();
         let billing_mode = match table.billing_mode_summary().and_then(|s| s.billing_mode()) {
             Some(SdkBillingMode::PayPerRequest) => BillingMode::PayPerRequest,
@@ -82,6 +85,11 @@ impl TableAdmin {
             client: client::connect(&settings).await,
             settings,
         }
+    }
+
+    /// The SDK client and the settings it was made for (for the setup probe).
+    pub(super) fn parts(&self) -> (&Client, &DynamoDbSettings) {
+        (&self.client, &self.settings)
     }
 
     /// The table as DynamoDB describes it.
@@ -129,7 +137,7 @@ pub(super) async fn describe(
 }
 
 /// Waits until the table is ACTIVE and returns its description.
-async fn wait_active(client: &Client, table: &str) -> Result<SdkTable, StorageError> {
+pub(super) async fn wait_active(client: &Client, table: &str) -> Result<SdkTable, StorageError> {
     let deadline = tokio::time::Instant::now() + ACTIVE_TIMEOUT;
     loop {
         if let Some(t) = try_describe(client, table).await? {
@@ -151,7 +159,7 @@ async fn wait_active(client: &Client, table: &str) -> Result<SdkTable, StorageEr
 }
 
 /// Refuses a table whose primary key is not Vault's `Path` (string) + `Key` (string).
-fn check_schema(table: &SdkTable, name: &str) -> Result<(), StorageError> {
+pub(super) fn check_schema(table: &SdkTable, name: &str) -> Result<(), StorageError> {
     let attr_type = |attr: &str| {
         table
             .attribute_definitions()
@@ -195,30 +203,34 @@ fn throughput(read: u64, write: u64) -> ProvisionedThroughput {
         .unwrap_or_else(|_| unreachable!("both capacities are set"))
 }
 
-async fn create(client: &Client, s: &DynamoDbSettings) -> Result<(), StorageError> {
+/// Sends `CreateTable` with Vault's key schema and the configured billing; a table another
+/// node created first counts as success (it is waited for like our own).
+pub(super) async fn send_create(
+    client: &Client,
+    s: &DynamoDbSettings,
+) -> Result<(), SdkError<CreateTableError, HttpResponse>> {
+    // Every required field is set, so the builders cannot fail.
     let attribute = |name: &str| {
         AttributeDefinition::builder()
             .attribute_name(name)
             .attribute_type(ScalarAttributeType::S)
             .build()
+            .unwrap_or_else(|_| unreachable!("name and type are set"))
     };
     let key = |name: &str, kind: KeyType| {
         KeySchemaElement::builder()
             .attribute_name(name)
             .key_type(kind)
             .build()
-    };
-    let build_err = |e: aws_sdk_dynamodb::error::BuildError| StorageError::DynamoDb {
-        operation: "CreateTable",
-        message: e.to_string(),
+            .unwrap_or_else(|_| unreachable!("name and key type are set"))
     };
     let mut request = client
         .create_table()
         .table_name(&s.table)
-        .attribute_definitions(attribute(PATH).map_err(build_err)?)
-        .attribute_definitions(attribute(KEY).map_err(build_err)?)
-        .key_schema(key(PATH, KeyType::Hash).map_err(build_err)?)
-        .key_schema(key(KEY, KeyType::Range).map_err(build_err)?);
+        .attribute_definitions(attribute(PATH))
+        .attribute_definitions(attribute(KEY))
+        .key_schema(key(PATH, KeyType::Hash))
+        .key_schema(key(KEY, KeyType::Range));
     request = match s.billing_mode {
         BillingMode::PayPerRequest => request.billing_mode(SdkBillingMode::PayPerRequest),
         BillingMode::Provisioned => request
@@ -227,14 +239,13 @@ async fn create(client: &Client, s: &DynamoDbSettings) -> Result<(), StorageErro
     };
     match request.send().await {
         Ok(_) => Ok(()),
-        // Another node created it first: fine, wait for it like for our own.
         Err(e)
             if e.as_service_error()
                 .is_some_and(|s| s.is_resource_in_use_exception()) =>
         {
             Ok(())
         }
-        Err(e) => Err(sdk_error("CreateTable", e)),
+        Err(e) => Err(e),
     }
 }
 
@@ -248,7 +259,9 @@ pub(super) async fn ensure(
         Some(t) => t,
         None => {
             tracing::info!(table = %s.table, billing_mode = s.billing_mode.as_str(), "creating the DynamoDB table");
-            create(client, s).await?;
+            send_create(client, s)
+                .await
+                .map_err(|e| sdk_error("CreateTable", e))?;
             wait_active(client, &s.table).await?
         }
     };
