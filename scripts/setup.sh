@@ -9,7 +9,7 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${STRONGROOM_VENV:-$REPO_ROOT/.venv}"
 
-APP_PACKAGES=(build-essential pkg-config file curl libssl-dev libwebkit2gtk-4.1-dev libxdo-dev
+APP_PACKAGES=(build-essential pkg-config file curl libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev)
 TEST_PACKAGES=(postgresql xvfb xauth)
 

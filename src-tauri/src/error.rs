@@ -15,4 +15,13 @@ pub enum CommandError {
     /// The core failed while answering.
     #[error("{0}")]
     Internal(String),
+    /// The OS keychain refused or is unavailable.
+    #[error("keychain: {0}")]
+    Keychain(String),
+    /// The clipboard is unavailable.
+    #[error("clipboard: {0}")]
+    Clipboard(String),
+    /// A file could not be written.
+    #[error("{0}")]
+    File(String),
 }

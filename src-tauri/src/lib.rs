@@ -2,10 +2,16 @@
 //!
 //! The core runs in-process with its configuration in the OS config directory; the webview
 //! reaches the core's Vault-compatible API through one IPC command ([`commands::api`]) that
-//! feeds the same axum router `strongroom server` serves, so no TCP port is opened.
+//! feeds the same axum router `strongroom server` serves, so no TCP port is opened unless the
+//! user turns the loopback [`listener`] on. The other commands are what only a desktop app
+//! can do: the OS [`keychain`], the [`clipboard`] with auto-clear, native save dialogs.
 
+mod clipboard;
 mod commands;
 mod error;
+mod keychain;
+mod listener;
+mod settings;
 mod state;
 
 use tauri::{Manager, RunEvent};
@@ -20,6 +26,7 @@ pub fn run() {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let paths = app.path();
             let state = tauri::async_runtime::block_on(state::AppState::open(
@@ -29,7 +36,19 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::api::vault_request])
+        .invoke_handler(tauri::generate_handler![
+            commands::api::vault_request,
+            commands::keychain::get_token,
+            commands::keychain::set_token,
+            commands::keychain::delete_token,
+            commands::keychain::get_shares,
+            commands::keychain::set_shares,
+            commands::keychain::delete_shares,
+            commands::clipboard::copy_text,
+            commands::files::save_text_file,
+            commands::listener::listener_status,
+            commands::listener::set_listener,
+        ])
         .build(tauri::generate_context!());
     let app = match app {
         Ok(app) => app,

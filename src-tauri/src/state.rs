@@ -1,69 +1,110 @@
-//! The core as the desktop app hosts it: one node over the local store, configured by an HCL
-//! file in the OS config directory (the same format `strongroom server -config` reads).
+//! What the app holds: the core's [`Host`] (running, or waiting for the setup wizard) with its
+//! config in the OS config directory, the keychain, the clipboard and the optional listener.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
-use strongroom_core::config::{render_local, Config};
-use strongroom_core::node::Node;
+use strongroom_core::host::{Host, HostOptions};
 
+use crate::clipboard::Clipboard;
 use crate::error::CommandError;
+use crate::keychain::Keychain;
+use crate::listener::Listener;
+use crate::settings::{self, DesktopSettings};
 
-/// Name of the config file inside the app's config directory.
-const CONFIG_FILE: &str = "strongroom.hcl";
+/// Name of the core's config file inside the app's config directory.
+pub const CONFIG_FILE: &str = "strongroom.hcl";
 
-/// A running core.
-pub struct Core {
-    pub node: Arc<Node>,
-    pub router: axum::Router,
-}
-
-/// What the app manages: the core, or why it could not start (shown by the UI).
+/// The app's state.
 pub struct AppState {
-    pub core: Result<Core, CommandError>,
+    /// The core, or why it could not start (shown by the UI).
+    pub host: Result<Arc<Host>, CommandError>,
+    /// The API router over the host, built once.
+    pub router: Option<axum::Router>,
+    pub keychain: Keychain,
+    pub clipboard: Clipboard,
+    pub listener: Mutex<ListenerSlot>,
+    pub settings_path: PathBuf,
 }
 
-/// Reads the app's config, writing the first-run default (embedded local storage in
-/// `data_dir`, Shamir seal) when there is none.
-fn load_or_create_config(config_dir: &Path, data_dir: &Path) -> Result<(PathBuf, Config), String> {
-    let path = config_dir.join(CONFIG_FILE);
-    if !path.exists() {
-        std::fs::create_dir_all(config_dir)
-            .and_then(|()| std::fs::write(&path, render_local(&data_dir.join("strongroom.db"))))
-            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+/// The listener, if running, and the last error starting it.
+#[derive(Default)]
+pub struct ListenerSlot {
+    pub running: Option<Listener>,
+    pub error: Option<String>,
+}
+
+/// The host options for the app's directories.
+pub fn host_options(config_dir: &std::path::Path, data_dir: &std::path::Path) -> HostOptions {
+    HostOptions {
+        config_path: config_dir.join(CONFIG_FILE),
+        local_path: data_dir.join("strongroom.db"),
+        secrets: Some(Arc::new(Keychain)),
+        listener: None,
+        ui: false,
     }
-    let config = Config::load(&path).map_err(|e| e.to_string())?;
-    Ok((path, config))
 }
 
 impl AppState {
-    /// Opens the configured storage and starts a (sealed) node.
+    /// Opens the core: it runs when the config exists, else waits for the wizard. Starts the
+    /// loopback listener when the settings say so.
     pub async fn open(config_dir: PathBuf, data_dir: PathBuf) -> Self {
-        let core = async {
-            let (path, config) = load_or_create_config(&config_dir, &data_dir)?;
-            let node = config.open_node().await.map_err(|e| e.to_string())?;
-            tracing::info!(
-                config = %path.display(),
-                storage = node.storage_type(),
-                seal = config.seal.type_name(),
-                "core started"
-            );
-            node.start_auto_unseal();
-            let router = strongroom_core::http::router(node.clone());
-            Ok::<_, String>(Core { node, router })
+        let host = Host::open(host_options(&config_dir, &data_dir))
+            .await
+            .map_err(|e| {
+                let message = e.to_string();
+                tracing::error!(%message, "core failed to start");
+                CommandError::Startup(message)
+            });
+        let settings_path = settings::path(&config_dir);
+        let router = host
+            .as_ref()
+            .ok()
+            .map(|h| strongroom_core::http::host_router(h.clone(), None));
+        let state = Self {
+            host,
+            router,
+            keychain: Keychain,
+            clipboard: Clipboard::default(),
+            listener: Mutex::new(ListenerSlot::default()),
+            settings_path,
+        };
+        let saved = DesktopSettings::load(&state.settings_path);
+        if saved.listener_enabled {
+            if let Ok(host) = &state.host {
+                let started = Listener::start(host.clone(), &saved.listener_address).await;
+                let mut slot = state.listener.lock().unwrap_or_else(|p| p.into_inner());
+                match started {
+                    Ok(listener) => slot.running = Some(listener),
+                    Err(e) => slot.error = Some(e),
+                }
+            }
         }
-        .await
-        .map_err(|message| {
-            tracing::error!(%message, "core failed to start");
-            CommandError::Startup(message)
-        });
-        Self { core }
+        state
     }
 
-    /// Seals the node and closes storage.
+    /// The host, or the startup error for the UI.
+    pub fn host(&self) -> Result<&Arc<Host>, CommandError> {
+        self.host.as_ref().map_err(Clone::clone)
+    }
+
+    /// The API router, or the startup error for the UI.
+    pub fn router(&self) -> Result<axum::Router, CommandError> {
+        self.host()?;
+        self.router
+            .clone()
+            .ok_or_else(|| CommandError::Internal("the API is not available".into()))
+    }
+
+    /// Stops the listener, seals the node and closes storage.
     pub async fn shutdown(&self) {
-        if let Ok(core) = &self.core {
-            core.node.shutdown().await;
+        self.listener
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .running
+            .take();
+        if let Ok(host) = &self.host {
+            host.shutdown().await;
         }
     }
 }
@@ -71,40 +112,16 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strongroom_core::config::StorageConfig;
 
     #[test]
-    fn first_run_writes_a_config_the_server_can_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data \"quoted\" \\dir");
-        let (path, config) = load_or_create_config(&dir.path().join("cfg"), &data).unwrap();
-        assert!(path.ends_with("cfg/strongroom.hcl"));
-        assert_eq!(
-            config.storage,
-            StorageConfig::Local {
-                path: data.join("strongroom.db")
-            }
-        );
+    fn the_config_lives_in_the_config_dir_and_data_in_the_data_dir() {
+        let options = host_options(std::path::Path::new("/cfg"), std::path::Path::new("/data"));
+        assert_eq!(options.config_path, PathBuf::from("/cfg/strongroom.hcl"));
+        assert_eq!(options.local_path, PathBuf::from("/data/strongroom.db"));
+        assert!(options.secrets.is_some(), "AWS keys go to the keychain");
         assert!(
-            config.listeners.is_empty(),
-            "the desktop opens no TCP port by default"
-        );
-    }
-
-    #[test]
-    fn an_invalid_config_is_reported_with_its_line() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join(CONFIG_FILE),
-            "storage \"local\" {\n  pth = 1\n}\n",
-        )
-        .unwrap();
-        let err = load_or_create_config(dir.path(), dir.path()).unwrap_err();
-        assert!(
-            err.ends_with(
-                "strongroom.hcl:2: storage \"local\": unknown key \"pth\" (known keys: path)"
-            ),
-            "{err}"
+            options.listener.is_none(),
+            "no TCP port unless the user turns it on"
         );
     }
 }

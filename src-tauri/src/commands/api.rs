@@ -47,11 +47,9 @@ pub async fn vault_request(
     token: Option<String>,
     body: Option<Value>,
 ) -> Result<ApiReply, CommandError> {
-    let core = state.core.as_ref().map_err(Clone::clone)?;
+    let router = state.router()?;
     let request = build_request(&method, &path, token.as_deref(), body.as_ref())?;
-    let response = core
-        .router
-        .clone()
+    let response = router
         .oneshot(request)
         .await
         .map_err(|e| CommandError::Internal(e.to_string()))?;

@@ -1,3 +1,7 @@
-//! Tauri commands, one file per domain; each is a few lines over the core.
+//! Tauri commands, one file per domain; each is a few lines over the core or the OS.
 
 pub mod api;
+pub mod clipboard;
+pub mod files;
+pub mod keychain;
+pub mod listener;
