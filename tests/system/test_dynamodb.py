@@ -227,6 +227,9 @@ def test_table_administration_on_the_api_and_the_cli(servers, moto):
     assert (table["read_capacity"], table["write_capacity"]) == (5, 5)
     assert table["arn"] == "arn:aws:dynamodb:us-east-1:123456789012:table/admin"
     assert r.json()["data"]["config"]["max_parallel"] == 128
+    # init and unseal wrote (and read) the table: the workload the capacity estimate uses.
+    workload = r.json()["data"]["workload"]
+    assert workload["reads"] > 0 and workload["writes"] > 0 and workload["seconds"] > 0
 
     # Bad input: a clear 400 and the table unchanged.
     r = server.request("POST", "sys/storage/dynamodb", token=root, body={"billing_mode": "FREE"})

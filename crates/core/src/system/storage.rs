@@ -69,8 +69,16 @@ pub(super) async fn handle(
 async fn describe(table: &DynamoDbBackend) -> Result<Response, LogicalError> {
     let live = table.describe_table().await.map_err(storage_error)?;
     let s = table.settings();
+    let counts = table.request_counts();
     Ok(data(json!({
         "table": live,
+        // What this node has asked of the table since it opened: the basis of the desktop's
+        // capacity estimate (the HA lock's UpdateItems count as writes).
+        "workload": {
+            "seconds": table.uptime().as_secs_f64(),
+            "reads": counts.get_item + counts.query,
+            "writes": counts.items_written + counts.update_item,
+        },
         "config": {
             "table": s.table,
             "region": s.region,

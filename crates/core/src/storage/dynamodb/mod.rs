@@ -104,6 +104,8 @@ pub struct DynamoDbBackend {
     /// Folder keys (`a/b/`) whose folder item this node wrote or saw, so puts can skip them.
     folders: Mutex<HashSet<String>>,
     counters: Counters,
+    /// When the backend opened: the request counters' time base.
+    opened: std::time::Instant,
 }
 
 impl DynamoDbBackend {
@@ -122,6 +124,7 @@ impl DynamoDbBackend {
             writes: CapacityBucket::new(writes),
             folders: Mutex::new(HashSet::new()),
             counters: Counters::default(),
+            opened: std::time::Instant::now(),
         })
     }
 
@@ -162,6 +165,12 @@ impl DynamoDbBackend {
             update_item: load(&c.update_item),
             items_written: load(&c.items_written),
         }
+    }
+
+    /// How long the backend has been open (the period [`request_counts`](Self::request_counts)
+    /// cover).
+    pub fn uptime(&self) -> Duration {
+        self.opened.elapsed()
     }
 
     /// Forgets which folder items exist. Called when this node becomes active, because while
