@@ -1,16 +1,19 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { VaultClient } from './api/client'
-import { defaultTransport } from './platform'
-import { StatusPage } from './routes/status/StatusPage'
+import { App } from './app/App'
+import { ServicesContext } from './app/services'
+import { currentPlatform, defaultTransport } from './platform'
 import './styles.css'
 
-const client = new VaultClient(defaultTransport())
+const services = { client: new VaultClient(defaultTransport()), platform: currentPlatform() }
 const root = document.getElementById('root')
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <StatusPage client={client} />
+      <ServicesContext.Provider value={services}>
+        <App />
+      </ServicesContext.Provider>
     </StrictMode>,
   )
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { VaultClient, VaultError, errorsOf } from './client'
+import { VaultClient, VaultError, errorsOf, fieldOf } from './client'
 import { httpTransport, ipcError } from './transports'
 import type { ApiReply } from './types'
 import { isDesktop } from '../platform'
@@ -35,6 +35,68 @@ describe('VaultClient', () => {
   it('names the status when the error list is empty (404 for a missing secret)', async () => {
     const client = new VaultClient(async () => ({ status: 404, body: { errors: [] } }))
     await expect(client.request('GET', 'secret/missing')).rejects.toThrow('HTTP 404')
+  })
+})
+
+describe('setup errors', () => {
+  it('carry the field at fault when the answer names one', async () => {
+    const client = new VaultClient(async () => ({ status: 400, body: { errors: ['no such region'], field: 'storage.region' } }))
+    const error = (await client.saveConfig({ type: 'local' }, { type: 'shamir' }, true).catch((e: unknown) => e)) as VaultError
+    expect(error.field).toBe('storage.region')
+    expect(error.message).toBe('no such region')
+    expect(fieldOf({ errors: [] })).toBeUndefined()
+    expect(fieldOf({ errors: [], field: '' })).toBeUndefined()
+  })
+})
+
+describe('VaultClient endpoints', () => {
+  /** A client that records requests and answers each with the next body. */
+  function recording(...bodies: unknown[]) {
+    const seen: { method: string; path: string; body?: unknown }[] = []
+    const client = new VaultClient(async ({ method, path, body }) => {
+      seen.push(body === undefined ? { method, path } : { method, path, body })
+      return { status: 200, body: bodies.shift() ?? null }
+    })
+    return { client, seen }
+  }
+
+  it('sends unseal or recovery share counts by seal type', async () => {
+    const { client, seen } = recording({}, {})
+    await client.init('shamir', 5, 3)
+    await client.init('awskms', 4, 2)
+    expect(seen).toEqual([
+      { method: 'PUT', path: 'sys/init', body: { secret_shares: 5, secret_threshold: 3 } },
+      { method: 'PUT', path: 'sys/init', body: { recovery_shares: 4, recovery_threshold: 2 } },
+    ])
+  })
+
+  it('unwraps the envelope of logical endpoints', async () => {
+    const { client, seen } = recording(
+      { data: { terraform: 'resource {}' } },
+      { data: { table: { name: 'vault' } } },
+      { data: { key_arn: 'k', iam_policy: {}, key_policy: null } },
+      { data: { key_arn: 'k', iam_policy: {}, key_policy: {} } },
+    )
+    expect(await client.terraform()).toBe('resource {}')
+    expect(await client.updateStorage({ billing_mode: 'PAY_PER_REQUEST' })).toEqual({ name: 'vault' })
+    expect((await client.kmsPolicies('')).key_policy).toBeNull()
+    await client.kmsPolicies('arn:aws:iam::1:role/a b')
+    expect(seen.map((r) => r.path)).toEqual([
+      'sys/storage/dynamodb/terraform',
+      'sys/storage/dynamodb',
+      'sys/seal/awskms/policy',
+      'sys/seal/awskms/policy?key_users=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fa%20b',
+    ])
+  })
+
+  it('sends setup bodies as given', async () => {
+    const { client, seen } = recording({}, {})
+    await client.testStorage({ type: 'local' })
+    await client.unseal('share')
+    expect(seen).toEqual([
+      { method: 'POST', path: 'sys/setup/storage/test', body: { type: 'local' } },
+      { method: 'PUT', path: 'sys/unseal', body: { key: 'share' } },
+    ])
   })
 })
 

@@ -1,0 +1,65 @@
+import { useState, type InputHTMLAttributes, type ReactNode } from 'react'
+
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange' | 'type'>
+
+interface TextFieldProps extends InputProps {
+  id: string
+  label: string
+  value: string
+  onChange(value: string): void
+  /** Shown under the field, tied to it with aria-describedby. */
+  hint?: ReactNode
+  error?: string
+  /** Masks the value (shares, tokens, secret keys) with a button to show it. */
+  secret?: boolean
+}
+
+/**
+ * A labelled text input whose hint and error are read out with it: the error is linked by
+ * aria-describedby and the input is marked aria-invalid, so screen readers say what is wrong
+ * where it is wrong.
+ */
+export function TextField({ id, label, value, onChange, hint, error, secret, ...input }: TextFieldProps) {
+  const [shown, setShown] = useState(false)
+  const hintId = hint ? `${id}-hint` : undefined
+  const errorId = error ? `${id}-error` : undefined
+  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <div className="field-input">
+        <input
+          id={id}
+          type={secret && !shown ? 'password' : 'text'}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          spellCheck={false}
+          autoComplete="off"
+          {...input}
+        />
+        {secret && (
+          <button
+            type="button"
+            className="quiet"
+            aria-label={`${shown ? 'Hide' : 'Show'} ${label.toLowerCase()}`}
+            onClick={() => setShown(!shown)}
+          >
+            {shown ? 'Hide' : 'Show'}
+          </button>
+        )}
+      </div>
+      {hint && (
+        <p id={hintId} className="field-hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={errorId} className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
