@@ -11,7 +11,9 @@ VENV="${STRONGROOM_VENV:-$REPO_ROOT/.venv}"
 
 APP_PACKAGES=(build-essential pkg-config file curl libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev)
-TEST_PACKAGES=(postgresql xvfb xauth)
+# The end-to-end tests: chromium for Playwright; WebKitWebDriver, a session bus and GNOME
+# Keyring (with secret-tool to look into it) for the desktop app under tauri-driver.
+TEST_PACKAGES=(postgresql xvfb xauth chromium webkit2gtk-driver dbus gnome-keyring libsecret-tools)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -73,8 +75,22 @@ setup_venv() {
   fi
 }
 
+# The end-to-end tests' npm packages (playwright-core, webdriverio) and tauri-driver.
+setup_e2e() {
+  local dir="$REPO_ROOT/tests/e2e"
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "installing end-to-end test packages (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if ! command -v tauri-driver >/dev/null; then
+    log "installing tauri-driver"
+    cargo install tauri-driver --locked --quiet
+  fi
+}
+
 setup_tests() {
   setup_app
   apt_install "${TEST_PACKAGES[@]}"
   setup_venv
+  setup_e2e
 }

@@ -2,8 +2,9 @@
 # Runs every check and test of Strongroom, installing what is missing first.
 #   scripts/test.sh
 # Stages: formatting, UI (typecheck, Vitest, build), clippy, Rust tests (unit, conformance,
-# API, fixtures against real moto_server and PostgreSQL), then system tests that drive the
-# real `strongroom` binary with the bao CLI and hvac.
+# API, fixtures against real moto_server and PostgreSQL), system tests that drive the real
+# `strongroom` binary with the bao CLI and hvac, then the end-to-end tests: the web UI in
+# chromium against the real server, and the real desktop app under tauri-driver.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$REPO_ROOT"
@@ -34,5 +35,11 @@ cargo test --workspace --locked
 
 stage "system tests (bao CLI, hvac, real binary)"
 "$VENV/bin/pytest" -q -p no:cacheprovider tests/system
+
+stage "web UI end-to-end (Playwright + chromium, real server, moto)"
+(cd tests/e2e && npm run --silent test:browser)
+
+stage "desktop end-to-end (tauri-driver + WebKitWebDriver under Xvfb, real app, OS keychain)"
+tests/e2e/run-desktop.sh
 
 stage "all tests passed"

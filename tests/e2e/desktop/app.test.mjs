@@ -1,0 +1,195 @@
+// The real desktop binary under tauri-driver + WebKitWebDriver: first run shows the setup
+// wizard, which completes on local storage + Shamir; the root token lands in the OS keychain;
+// a restart shows the unseal screen, and unsealing works.
+// Run through run-desktop.sh (Xvfb, a session bus and an unlocked keyring).
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, execFileSync } from 'node:child_process'
+import { mkdirSync, existsSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { remote } from 'webdriverio'
+import { REPO, SCREENSHOTS as SHOTS, freePort, makeTempDir, removeTempDir, sleep } from '../lib/harness.mjs'
+
+const APP = process.env.STRONGROOM_DESKTOP_BIN ?? join(REPO, 'target/debug/strongroom-desktop')
+const home = makeTempDir('desktop')
+const env = {
+  ...process.env,
+  HOME: home,
+  XDG_CONFIG_HOME: join(home, 'config'),
+  XDG_DATA_HOME: process.env.XDG_DATA_HOME,
+}
+const configFile = join(home, 'config/dev.strongroom.desktop/strongroom.hcl')
+let driver
+
+/** Starts tauri-driver; it starts WebKitWebDriver, which starts the app with our env. */
+async function startDriver() {
+  const port = await freePort()
+  const nativePort = await freePort()
+  const child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let log = ''
+  child.stderr.on('data', (chunk) => (log += chunk))
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) return { child, port }
+    } catch {}
+    await sleep(100)
+  }
+  child.kill()
+  throw new Error(`tauri-driver did not start: ${log}`)
+}
+
+/** Opens the app in a new WebDriver session; returns the session and the time to a first screen. */
+async function openApp() {
+  driver = await startDriver()
+  const started = Date.now()
+  const browser = await remote({
+    hostname: '127.0.0.1',
+    port: driver.port,
+    logLevel: 'warn',
+    capabilities: {
+      browserName: 'wry',
+      'tauri:options': { application: APP },
+      'wdio:enforceWebDriverClassic': true,
+    },
+  })
+  return { browser, started }
+}
+
+async function closeApp(browser) {
+  await browser?.deleteSession().catch(() => {})
+  driver?.child.kill()
+  await sleep(500)
+  driver = undefined
+}
+
+async function fill(browser, selector, value) {
+  const field = await browser.$(selector)
+  await field.waitForDisplayed({ timeout: 10000 })
+  await field.clearValue()
+  await field.setValue(value)
+}
+
+async function click(browser, text) {
+  const button = await browser.$(`button=${text}`)
+  await button.waitForEnabled({ timeout: 15000 })
+  await button.click()
+}
+
+async function stateBadge(browser, expected) {
+  try {
+    await browser.waitUntil(
+      async () => (await browser.$('[data-testid="state"]').getText().catch(() => '')) === expected,
+      { timeout: 20000, timeoutMsg: `the state badge never showed ${expected}` },
+    )
+  } catch (e) {
+    await browser.saveScreenshot(join(SHOTS, `desktop-failed-${expected}.png`))
+    throw e
+  }
+}
+
+/** Submits `shares` one by one on the unseal screen. */
+async function unseal(browser, shares) {
+  for (const [i, share] of shares.entries()) {
+    await fill(browser, '#unseal-share', share)
+    await click(browser, 'Submit share')
+    if (i < shares.length - 1) {
+      const progress = await browser.$('[data-testid="progress"]')
+      await progress.waitUntil(async () => (await progress.getText()).startsWith(`${i + 1} `), { timeout: 10000 })
+    }
+  }
+}
+
+function keychain(name) {
+  try {
+    return execFileSync('secret-tool', ['lookup', 'service', 'dev.strongroom.desktop', 'username', name], {
+      encoding: 'utf8',
+    })
+  } catch {
+    return ''
+  }
+}
+
+before(() => {
+  mkdirSync(SHOTS, { recursive: true })
+  assert.ok(existsSync(APP), `build the desktop app first (${APP})`)
+})
+
+after(() => {
+  driver?.child.kill()
+  removeTempDir(home)
+})
+
+let shares = []
+
+test('first run: the wizard sets up local storage with key shares and unseals', async () => {
+  const { browser, started } = await openApp()
+  try {
+    const local = await browser.$('h2=Where should Strongroom keep its data?')
+    await local.waitForDisplayed({ timeout: 20000 })
+    console.log(`first screen after ${Date.now() - started} ms (session start included)`)
+    await browser.saveScreenshot(join(SHOTS, 'desktop-01-setup.png'))
+    assert.ok(!existsSync(configFile), 'no config before the wizard')
+
+    await click(browser, 'Next: seal')
+    await click(browser, 'Next: review')
+    const hcl = await browser.$('pre[aria-label="Configuration file"]')
+    await hcl.waitUntil(async () => (await hcl.getText()).includes('storage "local"'), { timeout: 10000 })
+    await click(browser, 'Save configuration')
+
+    await fill(browser, '#init-shares', '3')
+    await fill(browser, '#init-threshold', '2')
+    await click(browser, 'Create the keys')
+    const first = await browser.$('[data-testid="share-1"]')
+    await first.waitForDisplayed({ timeout: 15000 })
+    for (let i = 1; i <= 3; i++) shares.push((await browser.$(`[data-testid="share-${i}"]`).getText()).trim())
+    assert.equal(new Set(shares).size, 3)
+    const stored = await browser.$('[data-testid="root-token-stored"]')
+    assert.ok(await stored.isDisplayed(), 'the desktop says the root token went to the keychain')
+    await browser.saveScreenshot(join(SHOTS, 'desktop-02-keys.png'))
+
+    const label = await browser.$('label[for="check-share"]').getText()
+    const n = Number(/share (\d+)/.exec(label)[1])
+    await fill(browser, '#check-share', shares[n - 1])
+    await click(browser, 'Continue')
+    // A new node starts sealed: the wizard hands over to the unseal screen.
+    await (await browser.$('#unseal-share')).waitForDisplayed({ timeout: 15000 })
+    await unseal(browser, [shares[0], shares[1]])
+    await stateBadge(browser, 'Unsealed')
+    await browser.saveScreenshot(join(SHOTS, 'desktop-03-status.png'))
+
+    const config = readFileSync(configFile, 'utf8')
+    assert.match(config, /storage "local"/)
+    assert.equal(statSync(configFile).mode & 0o777, 0o600)
+    assert.match(keychain('token'), /^(hvs|s)\.\S+/, 'the root token is in the OS keychain')
+  } finally {
+    await closeApp(browser)
+  }
+})
+
+test('restart: the unseal screen, then unsealing with two shares', async () => {
+  assert.equal(shares.length, 3, 'needs the first test')
+  const { browser, started } = await openApp()
+  try {
+    const field = await browser.$('#unseal-share')
+    await field.waitForDisplayed({ timeout: 20000 })
+    console.log(`unseal screen after ${Date.now() - started} ms (session start included)`)
+    assert.equal(await field.getAttribute('type'), 'password', 'shares are typed masked')
+    await stateBadge(browser, 'Sealed')
+    await browser.saveScreenshot(join(SHOTS, 'desktop-04-unseal.png'))
+
+    await fill(browser, '#unseal-share', 'not-a-share')
+    await click(browser, 'Submit share')
+    const error = await browser.$('#unseal-share-error')
+    await error.waitForDisplayed({ timeout: 10000 })
+
+    await unseal(browser, [shares[2], shares[0]])
+    // The token from the keychain signs in by itself: the status page, not a login form.
+    await stateBadge(browser, 'Unsealed')
+    await browser.saveScreenshot(join(SHOTS, 'desktop-05-unsealed.png'))
+  } finally {
+    await closeApp(browser)
+  }
+})

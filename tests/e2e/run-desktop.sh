@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the desktop end-to-end tests the way a Linux desktop session runs the app: an X server
+# (Xvfb), a session bus, and an unlocked GNOME Keyring for the OS keychain, all private to this
+# run and gone when it ends.
+#   tests/e2e/run-desktop.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+if [ -z "${STRONGROOM_KEYRING_READY:-}" ]; then
+  exec xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- env STRONGROOM_KEYRING_READY=1 "$0" "$@"
+fi
+export XDG_DATA_HOME="${XDG_DATA_HOME:-$(mktemp -d)}"
+eval "$(printf 'e2e-keyring' | gnome-keyring-daemon --unlock --components=secrets)"
+export GNOME_KEYRING_CONTROL
+exec node --test --test-concurrency=1 desktop/
