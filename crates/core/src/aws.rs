@@ -448,8 +448,23 @@ pub fn region_failure(service: &str, region: &str, cause: &str) -> String {
     if is_known_region(region) {
         format!("cannot reach {service} in {region} (no network, or a proxy in the way?): {cause}")
     } else {
-        format!("{}: {cause}", region_hint(region))
+        // What the endpoint said about a region that does not exist is noise.
+        region_hint(region)
     }
+}
+
+/// The innermost cause of an error: for a connection failure, the OS's own words
+/// ("Connection refused (os error 111)") without the layers of the HTTP stack above it.
+pub fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = err;
+    // Bounded: error chains are short, but a cyclic one must not hang the server.
+    for _ in 0..16 {
+        match last.source() {
+            Some(next) => last = next,
+            None => break,
+        }
+    }
+    last.to_string()
 }
 
 /// An answer the SDK could not parse (a proxy's page, or moto's XML errors): its status and
@@ -507,6 +522,11 @@ mod tests {
             region_hint("mars-1"),
             "\"mars-1\" is not an AWS region this build knows"
         );
+        assert_eq!(
+            region_failure("DynamoDB", "us-esat-1", "HTTP 500"),
+            region_hint("us-esat-1")
+        );
+        assert!(region_failure("DynamoDB", "eu-west-1", "timed out").ends_with(": timed out"));
         assert_eq!(edit_distance("abc", "abc"), 0);
         assert_eq!(edit_distance("ab", "ba"), 1);
         assert_eq!(edit_distance("", "abc"), 3);

@@ -14,6 +14,7 @@ import {
   screenshot,
   startMoto,
   startSetupServer,
+  waitFor,
 } from '../lib/harness.mjs'
 import { byId, byName, expectFieldError, expectNoFieldError, expectText, focused, tabTo } from '../lib/page.mjs'
 
@@ -349,6 +350,38 @@ print(json.dumps(items))`,
       const wrapped = items.find((i) => i.path === 'core/hsm' && i.key === 'barrier-unseal-keys')
       assert.ok(wrapped, `no core/hsm barrier-unseal-keys item among ${JSON.stringify(items.map((i) => `${i.path}|${i.key}`))}`)
       assert.ok(wrapped.size > 0, 'the wrapped key item has no value')
+
+      // The storage page: the live table, and a capacity change that reaches DynamoDB only
+      // after the confirmation.
+      await page.getByRole('link', { name: 'Storage' }).click()
+      await page.getByRole('heading', { level: 1, name: 'Storage' }).waitFor()
+      await expectText(page.locator('main'), new RegExp(`${table}[\\s\\S]*ACTIVE`))
+      await screenshot(page, 'storage-page')
+      await page.locator('#capacity-read_capacity').fill('7')
+      await page.getByRole('button', { name: 'Apply changes' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Change the table?' })
+      await dialog.waitFor()
+      await screenshot(page, 'storage-confirm')
+      const capacity = () =>
+        botoScript(
+          moto.endpoint,
+          `t = client("dynamodb").describe_table(TableName=ARGS["table"])["Table"]["ProvisionedThroughput"]
+print(json.dumps([t["ReadCapacityUnits"], t["WriteCapacityUnits"]]))`,
+          { table },
+        )
+      assert.deepEqual(await capacity(), [5, 5], 'nothing changes before the confirmation')
+      await dialog.getByRole('button', { name: 'Change the table' }).click()
+      await dialog.waitFor({ state: 'detached' })
+      await waitFor(async () => JSON.stringify(await capacity()) === '[7,5]', { what: 'read capacity 7 in DynamoDB' })
+
+      // The IAM & infrastructure page: policies scoped to the real table and key.
+      await page.getByRole('link', { name: 'IAM & infrastructure' }).click()
+      await page.getByRole('heading', { level: 1, name: 'IAM & infrastructure' }).waitFor()
+      const runTime = page.getByRole('figure', { name: 'Run-time policy' })
+      await expectText(runTime, /dynamodb:PutItem[\s\S]*arn:aws:dynamodb:us-east-1:123456789012:table\//)
+      await expectText(page.getByRole('figure', { name: 'Terraform for the table' }), /resource "aws_dynamodb_table"/)
+      await expectText(page.getByRole('figure', { name: 'KMS IAM policy' }), new RegExp(`kms:Encrypt[\\s\\S]*${key.arn}`))
+      await screenshot(page, 'infra-page')
     },
     {
       // The credentials, endpoint, region and KMS key errors are 400 answers.

@@ -186,8 +186,7 @@ pub fn plan(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Plan, SetupError> {
     let mut lines = vec![line(
-        "# Strongroom configuration, written by the setup wizard (also readable by \
-         `strongroom server -config`)."
+        "# Written by the Strongroom setup wizard; `strongroom server -config` reads it too."
             .into(),
         None,
         false,

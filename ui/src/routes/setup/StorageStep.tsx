@@ -163,7 +163,7 @@ export function StorageStep({ setup, storage, secretKey, initialErrors, onChange
               {busy === 'create' ? 'Creating…' : 'Create table'}
             </button>
             <span id="storage-create-hint" className="field-hint">
-              {result?.table_exists ? 'The table exists.' : 'Available after a test finds no table.'}
+              {!result ? 'Available after a test finds no table.' : result.table_exists ? 'The table exists.' : 'The table does not exist yet: create it now, or let Strongroom create it when it starts.'}
             </span>
           </div>
           <ErrorMessage message={form.general}>

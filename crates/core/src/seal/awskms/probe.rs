@@ -98,8 +98,7 @@ impl AwsKms {
         }
         Ok(KeyProbe {
             message: format!(
-                "KMS key {arn} is enabled in {}, and these credentials can encrypt and decrypt \
-                 with it.",
+                "The key is enabled in {}, and these credentials can encrypt and decrypt with it.",
                 self.region()
             ),
             key_id: meta.key_id().to_owned(),
@@ -119,8 +118,9 @@ impl AwsKms {
         let cause = aws::describe_error("AWS KMS", err);
         let message = match culprit {
             Culprit::Endpoint => format!(
-                "nothing answers at {}: {cause}",
-                s.endpoint.as_deref().unwrap_or_default()
+                "nothing answers at {} ({})",
+                s.endpoint.as_deref().unwrap_or_default(),
+                aws::root_cause(err)
             ),
             Culprit::Region => aws::region_failure("AWS KMS", region, &cause),
             Culprit::Credentials => format!("AWS does not accept these credentials: {cause}"),

@@ -173,8 +173,9 @@ where
     let cause = aws::describe_error("DynamoDB", err);
     let message = match culprit {
         Culprit::Endpoint => format!(
-            "nothing answers at {}: {cause}",
-            s.endpoint.as_deref().unwrap_or_default()
+            "nothing answers at {} ({})",
+            s.endpoint.as_deref().unwrap_or_default(),
+            aws::root_cause(err)
         ),
         Culprit::Region => aws::region_failure("DynamoDB", &s.region, &cause),
         Culprit::Credentials => format!("AWS does not accept these credentials: {cause}"),
