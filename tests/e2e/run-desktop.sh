@@ -2,7 +2,8 @@
 # Runs the desktop end-to-end tests the way a Linux desktop session runs the app: an X server
 # (Xvfb), a session bus, and an unlocked GNOME Keyring for the OS keychain, all private to this
 # run and gone when it ends.
-#   tests/e2e/run-desktop.sh
+#   tests/e2e/run-desktop.sh                  the desktop tests
+#   tests/e2e/run-desktop.sh node FILE.mjs    anything else in that session (bench/desktop.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 if [ -z "${STRONGROOM_KEYRING_READY:-}" ]; then
@@ -11,4 +12,7 @@ fi
 export XDG_DATA_HOME="${XDG_DATA_HOME:-$(mktemp -d)}"
 eval "$(printf 'e2e-keyring' | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
-exec node --test --test-concurrency=1 desktop/
+if [ $# -eq 0 ]; then
+  set -- node --test --test-concurrency=1 desktop/
+fi
+exec "$@"

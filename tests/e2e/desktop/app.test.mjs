@@ -4,66 +4,17 @@
 // Run through run-desktop.sh (Xvfb, a session bus and an unlocked keyring).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { remote } from 'webdriverio'
-import { REPO, SCREENSHOTS as SHOTS, freePort, makeTempDir, removeTempDir, sleep } from '../lib/harness.mjs'
+import { SCREENSHOTS as SHOTS, freePort, makeTempDir, removeTempDir } from '../lib/harness.mjs'
+import { APP, appEnv, closeApp, openApp } from '../lib/desktop.mjs'
 
-const APP = process.env.STRONGROOM_DESKTOP_BIN ?? join(REPO, 'target/debug/strongroom-desktop')
 const home = makeTempDir('desktop')
-const env = {
-  ...process.env,
-  HOME: home,
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_DATA_HOME: process.env.XDG_DATA_HOME,
-}
+const env = appEnv(home)
 const configFile = join(home, 'config/dev.strongroom.desktop/strongroom.hcl')
-let driver
-
-/** Starts tauri-driver; it starts WebKitWebDriver, which starts the app with our env. */
-async function startDriver() {
-  const port = await freePort()
-  const nativePort = await freePort()
-  const child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  let log = ''
-  child.stderr.on('data', (chunk) => (log += chunk))
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) return { child, port }
-    } catch {}
-    await sleep(100)
-  }
-  child.kill()
-  throw new Error(`tauri-driver did not start: ${log}`)
-}
-
-/** Opens the app in a new WebDriver session; returns the session and the time to a first screen. */
-async function openApp() {
-  driver = await startDriver()
-  const started = Date.now()
-  const browser = await remote({
-    hostname: '127.0.0.1',
-    port: driver.port,
-    logLevel: 'warn',
-    capabilities: {
-      browserName: 'wry',
-      'tauri:options': { application: APP },
-      'wdio:enforceWebDriverClassic': true,
-    },
-  })
-  return { browser, started }
-}
-
-async function closeApp(browser) {
-  await browser?.deleteSession().catch(() => {})
-  driver?.child.kill()
-  await sleep(500)
-  driver = undefined
-}
+/** The open app, closed after each test (also when it fails). */
+let app
 
 async function fill(browser, selector, value) {
   const field = await browser.$(selector)
@@ -117,19 +68,20 @@ before(() => {
   assert.ok(existsSync(APP), `build the desktop app first (${APP})`)
 })
 
-after(() => {
-  driver?.child.kill()
+after(async () => {
+  await closeApp(app)
   removeTempDir(home)
 })
 
 let shares = []
 
 test('first run: the wizard sets up local storage with key shares and unseals', async () => {
-  const { browser, started } = await openApp()
+  app = await openApp(env)
+  const { browser, started } = app
   try {
     const local = await browser.$('h2=Where should Strongroom keep its data?')
     await local.waitForDisplayed({ timeout: 20000 })
-    console.log(`first screen after ${Date.now() - started} ms (session start included)`)
+    console.log(`first screen after ${Math.round(performance.now() - started)} ms (session start included)`)
     await browser.saveScreenshot(join(SHOTS, 'desktop-01-setup.png'))
     assert.ok(!existsSync(configFile), 'no config before the wizard')
 
@@ -165,17 +117,19 @@ test('first run: the wizard sets up local storage with key shares and unseals', 
     assert.equal(statSync(configFile).mode & 0o777, 0o600)
     assert.match(keychain('token'), /^(hvs|s)\.\S+/, 'the root token is in the OS keychain')
   } finally {
-    await closeApp(browser)
+    await closeApp(app)
+    app = undefined
   }
 })
 
 test('restart: the unseal screen, then unsealing with two shares', async () => {
   assert.equal(shares.length, 3, 'needs the first test')
-  const { browser, started } = await openApp()
+  app = await openApp(env)
+  const { browser, started } = app
   try {
     const field = await browser.$('#unseal-share')
     await field.waitForDisplayed({ timeout: 20000 })
-    console.log(`unseal screen after ${Date.now() - started} ms (session start included)`)
+    console.log(`unseal screen after ${Math.round(performance.now() - started)} ms (session start included)`)
     assert.equal(await field.getAttribute('type'), 'password', 'shares are typed masked')
     await stateBadge(browser, 'Sealed')
     await browser.saveScreenshot(join(SHOTS, 'desktop-04-unseal.png'))
@@ -189,7 +143,27 @@ test('restart: the unseal screen, then unsealing with two shares', async () => {
     // The token from the keychain signs in by itself: the status page, not a login form.
     await stateBadge(browser, 'Unsealed')
     await browser.saveScreenshot(join(SHOTS, 'desktop-05-unsealed.png'))
+
+    // The loopback listener: off by default, then the same API over HTTP for VAULT_ADDR.
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}/v1/sys/seal-status`
+    await assert.rejects(fetch(url), 'no TCP port before the listener is turned on')
+    await (await browser.$('a=Settings')).click()
+    await (await browser.$('#listener-enabled')).click()
+    await fill(browser, '#listener-address', `127.0.0.1:${port}`)
+    await click(browser, 'Apply')
+    const exportLine = await browser.$(`code=export VAULT_ADDR=http://127.0.0.1:${port}`)
+    await exportLine.waitForDisplayed({ timeout: 10000 })
+    await browser.saveScreenshot(join(SHOTS, 'desktop-06-listener.png'))
+    const answer = await fetch(url)
+    assert.equal(answer.status, 200)
+    assert.equal((await answer.json()).sealed, false)
+    await (await browser.$('#listener-enabled')).click()
+    await click(browser, 'Apply')
+    await browser.waitUntil(async () => !(await exportLine.isDisplayed().catch(() => false)), { timeout: 10000 })
+    await assert.rejects(fetch(url), 'the port is closed again')
   } finally {
-    await closeApp(browser)
+    await closeApp(app)
+    app = undefined
   }
 })
