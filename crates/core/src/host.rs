@@ -122,12 +122,14 @@ impl Host {
             .clone()
     }
 
-    /// What the wizard needs to know first.
+    /// What the wizard needs to know first. Paths are shown only while setting up: the
+    /// endpoint is unauthenticated, and afterwards nobody needs them from it.
     pub fn status(&self) -> SetupStatus {
+        let setting_up = self.options.as_ref().filter(|_| self.running().is_none());
         SetupStatus {
-            configured: self.running().is_some(),
-            config_path: self.options.as_ref().map(|o| o.config_path.clone()),
-            local_path: self.options.as_ref().map(|o| o.local_path.clone()),
+            configured: setting_up.is_none(),
+            config_path: setting_up.map(|o| o.config_path.clone()),
+            local_path: setting_up.map(|o| o.local_path.clone()),
             keychain: self.options.as_ref().is_some_and(|o| o.secrets.is_some()),
         }
     }
@@ -386,6 +388,7 @@ mod tests {
 
         host.apply(&local, &shamir, false).await.unwrap();
         assert!(host.status().configured);
+        assert_eq!(host.status().config_path, None, "no paths once set up");
         let written = dir.path().join("cfg/strongroom.hcl");
         #[cfg(unix)]
         {

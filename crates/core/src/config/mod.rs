@@ -172,19 +172,29 @@ fn is_host_port(address: &str) -> bool {
         .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok())
 }
 
-/// Quotes `text` as an HCL string literal.
+/// Quotes `text` as an HCL string literal that parses back to exactly `text`.
 pub(crate) fn hcl_string(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-/// HCL for a node on the embedded local store at `db_path` with the Shamir seal and no
-/// listener: what the desktop app writes on first run (and `strongroom server` can read).
-pub fn render_local(db_path: &Path) -> String {
-    format!(
-        "# Strongroom configuration (also readable by `strongroom server -config`).\n\
-         storage \"local\" {{\n  path = {}\n}}\n\nseal \"shamir\" {{}}\n",
-        hcl_string(&db_path.display().to_string())
-    )
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // `${` and `%{` start HCL templates; doubling the sigil keeps them literal.
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 impl Config {
@@ -291,16 +301,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rendered_local_config_parses_back_whatever_the_path() {
-        let db = Path::new("/data \"quoted\" \\dir/strongroom.db");
-        let config = Config::parse(&render_local(db), "rendered").unwrap();
-        assert_eq!(
-            config.storage,
-            StorageConfig::Local {
-                path: db.to_owned()
-            }
-        );
-        assert!(config.listeners.is_empty());
+    fn quoted_values_parse_back_whatever_they_hold() {
+        for db in [
+            "/data \"quoted\" \\dir/strongroom.db",
+            "/odd/${HOME}/%{x}/$/%/new\nline\ttab\u{7}/db",
+        ] {
+            let text = format!("storage \"local\" {{\n  path = {}\n}}\n", hcl_string(db));
+            let config = Config::parse(&text, "rendered").unwrap();
+            assert_eq!(
+                config.storage,
+                StorageConfig::Local { path: db.into() },
+                "{text}"
+            );
+        }
     }
 
     #[test]
