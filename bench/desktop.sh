@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Desktop metrics (cold start, idle memory, installed size) of the release app:
-#   ui/node_modules/.bin/tauri build --bundles deb   # release binary + .deb
+#   npx --yes @tauri-apps/cli@2.12.5 build --bundles deb   # release binary + .deb
 #   bench/desktop.sh [runs]
 # STRONGROOM_DESKTOP_BIN picks another binary (default: the release build).
 set -euo pipefail
