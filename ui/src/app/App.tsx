@@ -2,7 +2,6 @@ import { useCallback, useEffect, useState } from 'react'
 import { VaultError } from '../api/client'
 import type { SealStatus, SetupStatus } from '../api/types'
 import { ErrorMessage, StatusMessage } from '../components/Messages'
-import { messageOf } from '../lib/format'
 import { usePolling } from '../lib/usePolling'
 import { InfraPage } from '../routes/infra/InfraPage'
 import { LoginPage } from '../routes/login/LoginPage'
@@ -13,7 +12,7 @@ import { StoragePage } from '../routes/storage/StoragePage'
 import { UnsealPage } from '../routes/unseal/UnsealPage'
 import { MainLayout } from './MainLayout'
 import { pageOf, showScreenInHash, useHash } from './router'
-import { screenFor, type Screen } from './screen'
+import { connectionProblem, screenFor, type Screen } from './screen'
 import { useServices } from './services'
 
 /** Polling while the state changes by itself (unsealing, status page), and otherwise. */
@@ -44,7 +43,7 @@ export function App() {
       setStatus(await client.sealStatus())
       setError(undefined)
     } catch (e) {
-      setError(`Strongroom did not answer: ${messageOf(e)}`)
+      setError(connectionProblem(e))
     }
   }, [client])
 
@@ -54,7 +53,7 @@ export function App() {
       // A node just configured may not answer yet: the loading screen polls until it does.
       const seal = current.configured
         ? await client.sealStatus().catch((e: unknown) => {
-            setError(`Strongroom did not answer: ${messageOf(e)}`)
+            setError(connectionProblem(e))
             return undefined
           })
         : undefined
@@ -63,7 +62,7 @@ export function App() {
       setStatus(seal)
       if (seal || !current.configured) setError(undefined)
     } catch (e) {
-      setError(`Strongroom did not answer: ${messageOf(e)}`)
+      setError(connectionProblem(e))
     }
   }, [client])
 

@@ -1,4 +1,5 @@
 import type { SealStatus, SetupStatus } from '../api/types'
+import { messageOf } from '../lib/format'
 
 /** What the whole window shows, decided by the server's state rather than by navigation. */
 export type Screen = 'loading' | 'setup' | 'init' | 'unseal' | 'login' | 'main'
@@ -27,4 +28,15 @@ export function screenFor({ setup, status, signedIn, tokenChecked, showingKeys }
   if (status.sealed) return 'unseal'
   if (signedIn) return 'main'
   return tokenChecked ? 'login' : 'loading'
+}
+
+/**
+ * What the loading screen says when the core cannot be asked: the desktop shell tags a core
+ * that failed to start (a bad config file, storage that cannot be opened) as `startup`.
+ */
+export function connectionProblem(error: unknown): string {
+  const message = messageOf(error)
+  return error instanceof Error && error.name === 'startup'
+    ? `Strongroom could not start: ${message}`
+    : `Strongroom did not answer: ${message}`
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SealStatus, SetupStatus } from '../api/types'
 import { hrefOf, pageOf } from './router'
-import { screenFor } from './screen'
+import { connectionProblem, screenFor } from './screen'
 
 const setup: SetupStatus = { configured: true, config_path: '/c.hcl', local_path: '/d', keychain: false }
 const status: SealStatus = {
@@ -36,5 +36,14 @@ describe('router', () => {
     expect(pageOf('')).toBe('status')
     expect(pageOf('#/unseal')).toBe('status')
     expect(hrefOf('infra')).toBe('#/infra')
+  })
+})
+
+describe('connectionProblem', () => {
+  it('tells a core that could not start from one that did not answer', () => {
+    const startup = Object.assign(new Error('strongroom.hcl:2: unknown key "pth"'), { name: 'startup' })
+    expect(connectionProblem(startup)).toBe('Strongroom could not start: strongroom.hcl:2: unknown key "pth"')
+    expect(connectionProblem(new Error('HTTP 503'))).toBe('Strongroom did not answer: HTTP 503')
+    expect(connectionProblem('down')).toBe('Strongroom did not answer: down')
   })
 })
