@@ -5,9 +5,10 @@
 #   tests/e2e/run-desktop.sh                  the desktop tests
 #   tests/e2e/run-desktop.sh node FILE.mjs    anything else in that session (bench/desktop.sh)
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
 if [ -z "${STRONGROOM_KEYRING_READY:-}" ]; then
-  exec xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- env STRONGROOM_KEYRING_READY=1 "$0" "$@"
+  exec xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- env STRONGROOM_KEYRING_READY=1 "$here/run-desktop.sh" "$@"
 fi
 export XDG_DATA_HOME="${XDG_DATA_HOME:-$(mktemp -d)}"
 eval "$(printf 'e2e-keyring' | gnome-keyring-daemon --unlock --components=secrets)"

@@ -418,7 +418,14 @@ pub fn culprit<E: ProvideErrorMetadata>(
         Culprit::Region
     };
     match err {
-        SdkError::ServiceError(failure) => match failure.err().code() {
+        // Proxies and emulators may answer a JSON API with an XML error: read its code too.
+        SdkError::ServiceError(failure) => match failure
+            .err()
+            .code()
+            .map(str::to_owned)
+            .or_else(|| raw_tag(failure.raw(), "Code"))
+            .as_deref()
+        {
             Some(code) if CREDENTIAL_CODES.contains(&code) => Culprit::Credentials,
             Some(code) if code.starts_with("AccessDenied") => Culprit::Permissions,
             Some("ResourceNotFoundException" | "NotFoundException") => Culprit::Resource,
@@ -475,16 +482,19 @@ fn unparsed_answer(raw: &HttpResponse) -> String {
         .bytes()
         .map(String::from_utf8_lossy)
         .unwrap_or_default();
-    let between = |open: &str, close: &str| {
-        body.split_once(open)
-            .and_then(|(_, rest)| rest.split_once(close))
-            .map(|(m, _)| m.to_owned())
-    };
     // An HTML error page says what it is in its title; anything else is cut short.
-    let message = between("<Message>", "</Message>")
-        .or_else(|| between("<title>", "</title>"))
+    let message = raw_tag(raw, "Message")
+        .or_else(|| raw_tag(raw, "title"))
         .unwrap_or_else(|| body.chars().take(200).collect());
     format!("HTTP {}: {}", raw.status().as_u16(), message.trim())
+}
+
+/// The text of the first `<tag>…</tag>` in an answer's body (XML errors, HTML pages).
+fn raw_tag(raw: &HttpResponse, tag: &str) -> Option<String> {
+    let body = String::from_utf8_lossy(raw.body().bytes()?);
+    let (_, rest) = body.split_once(&format!("<{tag}>"))?;
+    let (text, _) = rest.split_once(&format!("</{tag}>"))?;
+    Some(text.trim().to_owned())
 }
 
 /// An error and its causes in one line, without the repetition of nested messages.
