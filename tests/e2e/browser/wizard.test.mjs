@@ -382,6 +382,33 @@ print(json.dumps([t["ReadCapacityUnits"], t["WriteCapacityUnits"]]))`,
       await expectText(page.getByRole('figure', { name: 'Terraform for the table' }), /resource "aws_dynamodb_table"/)
       await expectText(page.getByRole('figure', { name: 'KMS IAM policy' }), new RegExp(`kms:Encrypt[\\s\\S]*${key.arn}`))
       await screenshot(page, 'infra-page')
+
+      // Seal now, then a restart while the KMS key is disabled: the unseal screen says what
+      // KMS answered, and the node unseals by itself once the key is enabled again.
+      await page.getByRole('button', { name: 'Seal now' }).click()
+      const sealDialog = page.getByRole('dialog', { name: 'Seal Strongroom now?' })
+      await sealDialog.getByRole('button', { name: 'Seal' }).click()
+      await page.getByRole('heading', { level: 1, name: 'Strongroom is sealed' }).waitFor()
+      assert.equal((await sealStatus(server)).sealed, true)
+      const toggleKey = (enabled) =>
+        botoScript(
+          moto.endpoint,
+          `kms = client("kms")
+(kms.enable_key if ARGS["enabled"] else kms.disable_key)(KeyId=ARGS["id"])
+print(json.dumps(kms.describe_key(KeyId=ARGS["id"])["KeyMetadata"]["KeyState"]))`,
+          { id: key.id, enabled },
+        )
+      assert.equal(await toggleKey(false), 'Disabled')
+      // Off the page while the server restarts, so that no poll fails in between.
+      await page.goto('about:blank')
+      await server.restart()
+      await page.goto(server.ui)
+      await page.getByRole('heading', { name: 'Waiting for AWS KMS' }).waitFor()
+      await expectText(page.locator('main'), /The last attempt failed: .*Disabled/)
+      await screenshot(page, 'unseal-kms-error')
+      assert.equal(await toggleKey(true), 'Enabled')
+      await page.getByRole('heading', { level: 1, name: 'Status' }).waitFor({ timeout: 90_000 })
+      await expectText(page.getByTestId('state'), /^Unsealed$/)
     },
     {
       // The credentials, endpoint, region and KMS key errors are 400 answers.

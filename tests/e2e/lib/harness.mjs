@@ -226,31 +226,41 @@ export async function startSetupServer(workdir, env = {}) {
   const addr = `http://127.0.0.1:${port}`
   const configPath = path.join(workdir, 'strongroom.hcl')
   const logPath = path.join(workdir, 'server.log')
-  const child = start(
-    BIN,
-    ['server', `-config=${configPath}`, '-setup', `-setup-listen-address=127.0.0.1:${port}`],
-    logPath,
-    // Nothing from this machine's AWS set-up may leak into the credential chain.
-    { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...env },
-  )
+  const spawnServer = () =>
+    start(
+      BIN,
+      ['server', `-config=${configPath}`, '-setup', `-setup-listen-address=127.0.0.1:${port}`],
+      logPath,
+      // Nothing from this machine's AWS set-up may leak into the credential chain.
+      { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...env },
+    )
   const server = {
-    child,
+    child: spawnServer(),
     port,
     addr,
     ui: `${addr}/ui/`,
     configPath,
     log: () => readLog(logPath),
-    stop: () => stopProcess(child, 'SIGTERM', 15_000),
+    stop: () => stopProcess(server.child, 'SIGTERM', 15_000),
+    /** Stops the process and starts it again with the same arguments (and the config it wrote). */
+    restart: async () => {
+      await server.stop()
+      server.child = spawnServer()
+      await ready()
+    },
   }
-  try {
-    await waitFor(async () => (await http('GET', `${addr}/v1/sys/setup`)).status === 200, {
-      what: 'strongroom -setup',
-      child,
-    })
-  } catch (error) {
-    await server.stop()
-    throw new Error(`${error.message}\n${server.log()}`)
+  const ready = async () => {
+    try {
+      await waitFor(async () => (await http('GET', `${addr}/v1/sys/setup`)).status === 200, {
+        what: 'strongroom -setup',
+        child: server.child,
+      })
+    } catch (error) {
+      await server.stop()
+      throw new Error(`${error.message}\n${server.log()}`)
+    }
   }
+  await ready()
   return server
 }
 
