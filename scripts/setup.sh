@@ -12,8 +12,9 @@ VENV="${STRONGROOM_VENV:-$REPO_ROOT/.venv}"
 APP_PACKAGES=(build-essential pkg-config file curl libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev)
 # The end-to-end tests: chromium for Playwright; WebKitWebDriver, a session bus and GNOME
-# Keyring (with secret-tool to look into it) for the desktop app under tauri-driver.
-TEST_PACKAGES=(postgresql xvfb xauth chromium webkit2gtk-driver dbus gnome-keyring libsecret-tools)
+# Keyring (secret-tool and xclip look into the keychain and the clipboard) for the desktop app
+# under tauri-driver.
+TEST_PACKAGES=(postgresql xvfb xauth chromium webkit2gtk-driver dbus gnome-keyring libsecret-tools xclip)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

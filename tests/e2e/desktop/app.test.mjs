@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { SCREENSHOTS as SHOTS, freePort, makeTempDir, removeTempDir } from '../lib/harness.mjs'
+import { SCREENSHOTS as SHOTS, freePort, makeTempDir, removeTempDir, sleep } from '../lib/harness.mjs'
 import { APP, appEnv, closeApp, openApp } from '../lib/desktop.mjs'
 
 const home = makeTempDir('desktop')
@@ -143,6 +143,31 @@ test('restart: the unseal screen, then unsealing with two shares', async () => {
     // The token from the keychain signs in by itself: the status page, not a login form.
     await stateBadge(browser, 'Unsealed')
     await browser.saveScreenshot(join(SHOTS, 'desktop-05-unsealed.png'))
+
+    // The clipboard: what the app copies is marked for clipboard managers to skip, and is gone
+    // after its timeout (the UI asks for 30 s; the command is called directly with 1.5 s).
+    // xclip fails when nothing owns the clipboard any more: that reads as empty.
+    const clipboard = (...args) => {
+      try {
+        return execFileSync('xclip', ['-o', '-selection', 'clipboard', ...args], { encoding: 'utf8', timeout: 5000 })
+      } catch {
+        return ''
+      }
+    }
+    await browser.execute(() =>
+      window.__TAURI_INTERNALS__.invoke('copy_text', { text: 'copied-secret', clearAfterMs: 1500 }),
+    )
+    assert.equal(clipboard(), 'copied-secret')
+    assert.match(clipboard('-t', 'TARGETS'), /x-kde-passwordManagerHint/)
+    await sleep(2500)
+    assert.equal(clipboard(), '', 'the clipboard still holds the copy after its timeout')
+    // A newer copy is not cleared by an older copy's timer.
+    await browser.execute(async () => {
+      await window.__TAURI_INTERNALS__.invoke('copy_text', { text: 'first', clearAfterMs: 1500 })
+      await window.__TAURI_INTERNALS__.invoke('copy_text', { text: 'second', clearAfterMs: 60000 })
+    })
+    await sleep(2500)
+    assert.equal(clipboard(), 'second')
 
     // The loopback listener: off by default, then the same API over HTTP for VAULT_ADDR.
     const port = await freePort()
