@@ -140,6 +140,13 @@ def test_setup_mode_then_configured(servers, tmp_path):
                                                          "seal": {"type": "shamir"}})
     assert r.status_code == 400 and r.json()["field"] == "storage.pth", r.text
     assert not config.exists()
+    # PUT works as POST does (as in Vault); other methods are Vault's 405.
+    r = server.request("PUT", "sys/setup/config", body={"storage": {"type": "local"}, "seal": {"type": "shamir"},
+                                                        "dry_run": True})
+    assert r.status_code == 200 and 'storage "local"' in r.json()["hcl"], r.text
+    assert not config.exists(), "a dry run writes nothing"
+    r = server.request("DELETE", "sys/setup/config")
+    assert r.status_code == 405 and r.json() == {"errors": ["unsupported operation"]}
 
     r = server.request("POST", "sys/setup/config", body={"storage": {"type": "local"}, "seal": {"type": "shamir"}})
     assert r.status_code == 200, r.text

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
+use axum::handler::Handler;
 use axum::http::{Method, Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, post, MethodRouter};
 use axum::Router;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -35,12 +36,13 @@ impl HostState {
 /// The router for `host`; `ui` is the built web UI, when this front end serves one.
 pub fn host_router(host: Arc<Host>, ui: Option<&'static UiAssets>) -> Router {
     Router::new()
-        .route("/v1/sys/setup", get(status))
-        .route("/v1/sys/setup/storage/test", post(storage_test))
-        .route("/v1/sys/setup/storage/create-table", post(create_table))
-        .route("/v1/sys/setup/seal/test", post(seal_test))
-        .route("/v1/sys/setup/iam", post(iam))
-        .route("/v1/sys/setup/config", post(config))
+        .route("/v1/sys/setup", get(status).fallback(unsupported))
+        // Vault treats PUT and POST alike; so do these.
+        .route("/v1/sys/setup/storage/test", write(storage_test))
+        .route("/v1/sys/setup/storage/create-table", write(create_table))
+        .route("/v1/sys/setup/seal/test", write(seal_test))
+        .route("/v1/sys/setup/iam", write(iam))
+        .route("/v1/sys/setup/config", write(config))
         .route("/v1/{*path}", any(api))
         .route("/", get(root))
         .route("/ui", get(|| async { Redirect::permanent("/ui/") }))
@@ -48,6 +50,19 @@ pub fn host_router(host: Arc<Host>, ui: Option<&'static UiAssets>) -> Router {
         .route("/ui/{*file}", get(ui_file))
         .fallback(|| async { ApiError::empty(StatusCode::NOT_FOUND).into_response() })
         .with_state(HostState { host, ui })
+}
+
+/// A `PUT`/`POST` route; other methods get Vault's 405.
+fn write<H, T>(handler: H) -> MethodRouter<HostState>
+where
+    H: Handler<T, HostState>,
+    T: 'static,
+{
+    post(handler.clone()).put(handler).fallback(unsupported)
+}
+
+async fn unsupported() -> Response {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "unsupported operation").into_response()
 }
 
 /// Everything else under `/v1`: the node's API, or a 503 until setup is done.
