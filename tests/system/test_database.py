@@ -314,6 +314,36 @@ def test_role_write_read_list_and_delete(servers, postgres, tmp_path):
     assert listed.returncode == 0 and json.loads(listed.stdout) == ["readonly"]
 
 
+def test_a_dry_run_shows_what_saving_would_run_and_saves_nothing(servers, postgres):
+    """Strongroom: `dry_run=true` on a role write runs the trial and answers with it."""
+    server = dev_server(servers)
+    enable(server)
+    configure(server, postgres)
+    body = {"db_name": "postgresql", "creation_statements": [READONLY_SQL, GRANT_SELECT], "dry_run": True}
+    r = server.request("PUT", "database/roles/readonly", token=ROOT, body=body)
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    user = data["username"]
+    assert re.fullmatch(r"v-trial-readonly-[A-Za-z0-9]{20}", user), user
+    creation = data["creation_statements"]
+    assert creation.startswith(f"CREATE ROLE \"{user}\" WITH LOGIN PASSWORD '[password]' VALID UNTIL '")
+    assert creation.endswith(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{user}"')
+    assert "{{" not in creation
+    # No revocation statements given: the default, which hands the user's objects over first.
+    assert data["revocation_statements"].startswith(f'REASSIGN OWNED BY "{user}" TO CURRENT_USER;')
+    assert data["revocation_statements"].endswith(f'DROP ROLE "{user}"')
+    assert data["dry_run"] is True
+    # Nothing saved, nothing left in PostgreSQL.
+    assert server.request("GET", "database/roles/readonly", token=ROOT).status_code == 404
+    assert postgres.roles() == {}
+    # A dry run of a broken role is the same 400 a save gets.
+    body["creation_statements"] = ['CREAT ROLE "{{name}}";']
+    r = server.request("PUT", "database/roles/readonly", token=ROOT, body=body)
+    assert r.status_code == 400 and 'syntax error at or near "CREAT"' in errors(r)[0], r.text
+    r = server.request("PUT", "database/roles/readonly", token=ROOT, body={**body, "dry_run": "maybe"})
+    assert r.status_code == 400 and "dry_run" in errors(r)[0], r.text
+
+
 def test_a_role_whose_statements_fail_is_refused_and_leaves_nothing(servers, postgres):
     server = dev_server(servers)
     enable(server)

@@ -125,8 +125,19 @@ fn revocation_sql(statements_: &[String], terminate: bool, superuser: bool, name
     }
 }
 
+/// What a role's trial ran: the throwaway user and its statements as sent, the password
+/// shown as `[password]`.
+pub struct Trial {
+    /// The user the trial created and dropped.
+    pub username: String,
+    /// The creation statements with the placeholders filled in.
+    pub creation: String,
+    /// The revocation statements (the role's, or the default) with the placeholders filled in.
+    pub revocation: String,
+}
+
 /// The role's statements, tried with a throwaway user in a transaction that is rolled back.
-pub async fn dry_run(conn: &mut Conn, role_name: &str, role: &Role) -> Result<(), LogicalError> {
+pub async fn dry_run(conn: &mut Conn, role_name: &str, role: &Role) -> Result<Trial, LogicalError> {
     let name = format!(
         "v-trial-{}-{}",
         role_name.chars().take(8).collect::<String>(),
@@ -174,6 +185,11 @@ pub async fn dry_run(conn: &mut Conn, role_name: &str, role: &Role) -> Result<()
             "the role's statements failed against the database (nothing was saved): {}",
             statements::redact(&e, &password)
         ))
+    })?;
+    Ok(Trial {
+        creation: statements::redact(&creation, &password),
+        revocation,
+        username: name,
     })
 }
 

@@ -223,8 +223,18 @@ impl DatabaseBackend {
                         role.db_name, role.db_name
                     )));
                 };
+                let dry_run = req.fields().boolean("dry_run")?.unwrap_or(false);
                 let mut conn = self.connect(req.storage, &role.db_name, &loaded).await?;
-                creds::dry_run(&mut conn, name, &role).await?;
+                let trial = creds::dry_run(&mut conn, name, &role).await?;
+                if dry_run {
+                    // Strongroom: what saving would have run, and that it worked; nothing saved.
+                    let mut data = serde_json::Map::new();
+                    data.insert("dry_run".into(), true.into());
+                    data.insert("username".into(), trial.username.into());
+                    data.insert("creation_statements".into(), trial.creation.into());
+                    data.insert("revocation_statements".into(), trial.revocation.into());
+                    return Ok(Some(Response::with_data(data)));
+                }
                 let bytes =
                     serde_json::to_vec(&role).map_err(|e| LogicalError::Internal(e.to_string()))?;
                 req.storage.put(&key, &bytes).await?;
