@@ -27,10 +27,12 @@ pub struct AppState {
     pub settings_path: PathBuf,
 }
 
-/// The listener, if running, and the last error starting it.
+/// The listener, if running, the address it serves or would (as saved), and the last error
+/// starting it.
 #[derive(Default)]
 pub struct ListenerSlot {
     pub running: Option<Listener>,
+    pub address: String,
     pub error: Option<String>,
 }
 
@@ -70,6 +72,12 @@ impl AppState {
             settings_path,
         };
         let saved = DesktopSettings::load(&state.settings_path);
+        state
+            .listener
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .address
+            .clone_from(&saved.listener_address);
         if saved.listener_enabled {
             if let Ok(host) = &state.host {
                 let started = Listener::start(host.clone(), &saved.listener_address).await;

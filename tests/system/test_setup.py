@@ -31,18 +31,24 @@ def client(service, endpoint, key="test", secret="test"):
                         aws_access_key_id=key, aws_secret_access_key=secret)
 
 
+def limited_user(endpoint, name, actions):
+    """An IAM user allowed only `actions` (three of moto's unauthenticated set-up requests);
+    returns its access key."""
+    iam = client("iam", endpoint)
+    iam.create_user(UserName=name)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
+    iam.put_user_policy(UserName=name, PolicyName="only", PolicyDocument=json.dumps(policy))
+    return key
+
+
 @pytest.fixture
 def iam_moto(tmp_path):
     """moto checking signatures and IAM policies after its first four (set-up) requests: a user
     allowed only dynamodb:DescribeTable, and a Vault-shaped table."""
     server = Moto(tmp_path, env={"INITIAL_NO_AUTH_ACTION_COUNT": "4"}, name="moto-iam")
     try:
-        iam = client("iam", server.endpoint)
-        iam.create_user(UserName="limited")
-        key = iam.create_access_key(UserName="limited")["AccessKey"]
-        policy = {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": ["dynamodb:DescribeTable"], "Resource": "*"}]}
-        iam.put_user_policy(UserName="limited", PolicyName="describe-only", PolicyDocument=json.dumps(policy))
+        key = limited_user(server.endpoint, "limited", ["dynamodb:DescribeTable"])
         client("dynamodb", server.endpoint).create_table(
             TableName=TABLE, KeySchema=KEY_SCHEMA, AttributeDefinitions=ATTRIBUTES, BillingMode="PAY_PER_REQUEST")
         server.limited = (key["AccessKeyId"], key["SecretAccessKey"])
@@ -74,12 +80,7 @@ def test_credentials_and_permissions_are_named_at_their_fields(servers, tmp_path
 def test_kms_permissions_are_named(servers, tmp_path):
     moto = Moto(tmp_path, env={"INITIAL_NO_AUTH_ACTION_COUNT": "5"}, name="moto-kms")
     try:
-        iam = client("iam", moto.endpoint)
-        iam.create_user(UserName="describer")
-        key = iam.create_access_key(UserName="describer")["AccessKey"]
-        policy = {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": ["kms:DescribeKey"], "Resource": "*"}]}
-        iam.put_user_policy(UserName="describer", PolicyName="describe", PolicyDocument=json.dumps(policy))
+        key = limited_user(moto.endpoint, "describer", ["kms:DescribeKey"])
         kms = client("kms", moto.endpoint)
         key_id = kms.create_key()["KeyMetadata"]["KeyId"]
         kms.create_alias(AliasName="alias/setup", TargetKeyId=key_id)

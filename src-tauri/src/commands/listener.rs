@@ -9,13 +9,12 @@ use crate::state::AppState;
 
 fn status(state: &AppState) -> ListenerStatus {
     let slot = state.listener.lock().unwrap_or_else(|p| p.into_inner());
-    let saved = DesktopSettings::load(&state.settings_path);
     ListenerStatus {
         enabled: slot.running.is_some(),
         address: slot
             .running
             .as_ref()
-            .map_or(saved.listener_address, |l| l.address().to_owned()),
+            .map_or_else(|| slot.address.clone(), |l| l.address().to_owned()),
         error: slot.error.clone(),
     }
 }
@@ -50,6 +49,7 @@ pub async fn set_listener(
     {
         let mut slot = state.listener.lock().unwrap_or_else(|p| p.into_inner());
         slot.error = None;
+        slot.address = address.trim().to_owned();
         match started {
             Some(Ok(listener)) => slot.running = Some(listener),
             Some(Err(e)) => slot.error = Some(e),
