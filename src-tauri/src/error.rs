@@ -21,6 +21,9 @@ pub enum CommandError {
     /// The clipboard is unavailable.
     #[error("clipboard: {0}")]
     Clipboard(String),
+    /// The desktop's notification service refused or is missing.
+    #[error("notification: {0}")]
+    Notification(String),
     /// A file could not be written.
     #[error("{0}")]
     File(String),

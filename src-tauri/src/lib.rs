@@ -48,6 +48,7 @@ pub fn run() {
             commands::files::save_text_file,
             commands::listener::listener_status,
             commands::listener::set_listener,
+            commands::notify::notify,
         ])
         .build(tauri::generate_context!());
     let app = match app {

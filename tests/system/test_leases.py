@@ -349,6 +349,18 @@ def test_counts_search_and_paging(servers):
     everything = server.request("GET", "sys/leases/search?mount=secret/&expiring_within=1h", token=ROOT).json()["data"]
     assert everything["total"] == 10 and everything["next"] is None
 
+    # Three leases end within the first minute, seven in the slice from 50 to 60 minutes.
+    timeline = server.request("GET", "sys/leases/timeline?window=1h&buckets=6", token=ROOT).json()["data"]
+    assert timeline["bucket_seconds"] == 600
+    assert timeline["counts"] == [3, 0, 0, 0, 0, 7]
+    assert (timeline["overdue"], timeline["later"]) == (0, 0)
+    short = server.request("GET", "sys/leases/timeline?window=10m&buckets=10", token=ROOT).json()["data"]
+    assert short["counts"][0] == 3 and sum(short["counts"]) == 3 and short["later"] == 7
+    r = server.request("GET", "sys/leases/timeline?window=1h&buckets=7", token=ROOT)
+    assert r.status_code == 400 and "window" in errors(r)[0]
+    r = server.request("GET", "sys/leases/timeline?buckets=0", token=ROOT)
+    assert r.status_code == 400 and "buckets" in errors(r)[0]
+
     r = server.request("GET", "sys/leases/search?expiring_within=bogus", token=ROOT)
     assert r.status_code == 400 and "expiring_within" in errors(r)[0]
     r = server.request("GET", "sys/leases/search?limit=0", token=ROOT)

@@ -5,3 +5,4 @@ pub mod clipboard;
 pub mod files;
 pub mod keychain;
 pub mod listener;
+pub mod notify;

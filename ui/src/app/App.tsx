@@ -3,12 +3,17 @@ import { VaultError } from '../api/client'
 import type { SealStatus, SetupStatus } from '../api/types'
 import { ErrorMessage, StatusMessage } from '../components/Messages'
 import { usePolling } from '../lib/usePolling'
+import { CredentialsPage } from '../routes/credentials/CredentialsPage'
+import { DatabasePage } from '../routes/database/DatabasePage'
 import { InfraPage } from '../routes/infra/InfraPage'
+import { LeasesPage } from '../routes/leases/LeasesPage'
 import { LoginPage } from '../routes/login/LoginPage'
+import { PoliciesPage } from '../routes/policies/PoliciesPage'
 import { SettingsPage } from '../routes/settings/SettingsPage'
 import { SetupWizard } from '../routes/setup/SetupWizard'
 import { StatusPage } from '../routes/status/StatusPage'
 import { StoragePage } from '../routes/storage/StoragePage'
+import { TokensPage } from '../routes/tokens/TokensPage'
 import { UnsealPage } from '../routes/unseal/UnsealPage'
 import { MainLayout } from './MainLayout'
 import { pageOf, showScreenInHash, useHash } from './router'
@@ -158,6 +163,11 @@ export function App() {
       {screen === 'main' && status && (
         <MainLayout page={page} status={status} onSealed={() => void refreshStatus()}>
           {page === 'status' && <StatusPage status={status} onRefresh={() => void refreshStatus()} />}
+          {page === 'credentials' && <CredentialsPage />}
+          {page === 'leases' && <LeasesPage />}
+          {page === 'database' && <DatabasePage />}
+          {page === 'policies' && <PoliciesPage />}
+          {page === 'tokens' && <TokensPage />}
           {page === 'storage' && <StoragePage status={status} />}
           {page === 'infra' && <InfraPage status={status} />}
           {page === 'settings' && <SettingsPage onSignedOut={signOut} />}

@@ -3,6 +3,11 @@ import { useEffect, useState } from 'react'
 /** The pages of the main layout, in nav order, with their hash. */
 export const PAGES = [
   { route: 'status', label: 'Status' },
+  { route: 'credentials', label: 'Credentials' },
+  { route: 'leases', label: 'Leases' },
+  { route: 'database', label: 'Database' },
+  { route: 'policies', label: 'Policies' },
+  { route: 'tokens', label: 'Tokens' },
   { route: 'storage', label: 'Storage' },
   { route: 'infra', label: 'IAM & infrastructure' },
   { route: 'settings', label: 'Settings' },
@@ -16,7 +21,22 @@ export function pageOf(hash: string): Page {
   return PAGES.find((p) => p.route === name)?.route ?? 'status'
 }
 
-export function hrefOf(route: string): string {
+/**
+ * What follows the page in the hash, split at `/` and decoded: `#/database/roles/readonly`
+ * gives `['roles', 'readonly']`. A query (`?…`) is not part of it.
+ */
+export function subpathOf(hash: string): string[] {
+  const path = hash.replace(/^#\/?/, '').split('?')[0] ?? ''
+  return path
+    .split('/')
+    .slice(1)
+    .filter((part) => part !== '')
+    .map((part) => decodeURIComponent(part))
+}
+
+/** The hash of a page and its sub-path parts (encoded). */
+export function hrefOf(route: string, ...parts: string[]): string {
+  if (parts.length > 0) return `#/${route}/${parts.map(encodeURIComponent).join('/')}`
   return `#/${route}`
 }
 
@@ -36,6 +56,8 @@ export function useHash(): string {
  * adding a history entry: the user cannot navigate to those, only see where they are.
  */
 export function showScreenInHash(screen: string): void {
+  // A page's own sub-path (`#/database/roles/x`) stays.
+  if (pageOf(window.location.hash) === screen && window.location.hash.startsWith(hrefOf(screen))) return
   const hash = hrefOf(screen)
   if (window.location.hash !== hash) window.history.replaceState(null, '', hash)
 }

@@ -9,6 +9,12 @@ export interface BrowserDeps {
   clipboard: Pick<Clipboard, 'writeText' | 'readText'>
   download(fileName: string, contents: string): void
   setTimeout(callback: () => void, ms: number): unknown
+  /** The page's Notification API, when the browser has one. */
+  notifications?: {
+    permission: NotificationPermission
+    requestPermission(): Promise<NotificationPermission>
+    show(title: string, body: string): void
+  }
 }
 
 function notInBrowser(what: string): Promise<never> {
@@ -54,6 +60,13 @@ export function browserPlatform(deps: BrowserDeps): Platform {
     saveTextFile: async (suggestedName, contents) => {
       deps.download(suggestedName, contents)
       return suggestedName
+    },
+    notify: async (title, body) => {
+      const api = deps.notifications
+      if (!api) throw new Error('This browser cannot show notifications')
+      const permission = api.permission === 'default' ? await api.requestPermission() : api.permission
+      if (permission !== 'granted') throw new Error('Notifications are blocked for this page')
+      api.show(title, body)
     },
     listener: () => notInBrowser('The local API listener'),
     setListener: () => notInBrowser('The local API listener'),

@@ -21,6 +21,7 @@ export const desktopPlatform: Platform = {
   copy: (text, clearAfterMs) => call<void>('copy_text', { text, clearAfterMs }),
   saveTextFile: (suggestedName, contents) =>
     call<string | null>('save_text_file', { suggestedName, contents }),
+  notify: (title, body) => call<void>('notify', { title, body }),
   listener: () => call<ListenerStatus>('listener_status'),
   setListener: (enabled, address) => call<ListenerStatus>('set_listener', { enabled, address }),
 }

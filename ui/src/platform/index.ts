@@ -24,5 +24,14 @@ export function currentPlatform(): Platform {
     clipboard: navigator.clipboard,
     download: downloadWithLink,
     setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+    ...('Notification' in window && {
+      notifications: {
+        get permission() {
+          return Notification.permission
+        },
+        requestPermission: () => Notification.requestPermission(),
+        show: (title: string, body: string) => void new Notification(title, { body }),
+      },
+    }),
   })
 }

@@ -19,6 +19,7 @@ describe('desktopPlatform', () => {
     await desktopPlatform.deleteShares()
     await desktopPlatform.copy('secret', 30000)
     await desktopPlatform.saveTextFile('strongroom-unseal-keys.txt', 'body')
+    await desktopPlatform.notify('Credential expires soon', 'readonly: 2 min left')
     await desktopPlatform.listener()
     await desktopPlatform.setListener(true, '127.0.0.1:8200')
     expect(invokeMock.mock.calls).toEqual([
@@ -30,6 +31,7 @@ describe('desktopPlatform', () => {
       ['delete_shares', undefined],
       ['copy_text', { text: 'secret', clearAfterMs: 30000 }],
       ['save_text_file', { suggestedName: 'strongroom-unseal-keys.txt', contents: 'body' }],
+      ['notify', { title: 'Credential expires soon', body: 'readonly: 2 min left' }],
       ['listener_status', undefined],
       ['set_listener', { enabled: true, address: '127.0.0.1:8200' }],
     ])
@@ -75,7 +77,11 @@ function fakeBrowser() {
     download: (name, contents) => void downloads.push([name, contents]),
     setTimeout: (callback, ms) => timers.push({ callback, ms }),
   }
-  return { platform: browserPlatform(deps), session, clipboard, downloads, timers }
+  return { platform: browserPlatform(deps), session, clipboard, downloads, timers, deps }
+}
+
+function fakeDeps(): BrowserDeps {
+  return fakeBrowser().deps
 }
 
 /** Lets the promise chain started by a timer callback settle. */
@@ -129,5 +135,34 @@ describe('browserPlatform', () => {
     const { platform, downloads } = fakeBrowser()
     expect(await platform.saveTextFile('keys.txt', 'k1')).toBe('keys.txt')
     expect(downloads).toEqual([['keys.txt', 'k1']])
+  })
+
+  it('asks for notification permission once and shows notifications only when granted', async () => {
+    const shown: [string, string][] = []
+    const asked: string[] = []
+    let answer: NotificationPermission = 'granted'
+    const api = {
+      permission: 'default' as NotificationPermission,
+      requestPermission: async () => {
+        asked.push('asked')
+        api.permission = answer
+        return answer
+      },
+      show: (title: string, body: string) => void shown.push([title, body]),
+    }
+    const platform = browserPlatform({ ...fakeDeps(), notifications: api })
+    await platform.notify('Credential expires soon', 'readonly: 2 min left')
+    await platform.notify('Again', 'b')
+    expect(asked).toEqual(['asked'])
+    expect(shown).toEqual([
+      ['Credential expires soon', 'readonly: 2 min left'],
+      ['Again', 'b'],
+    ])
+
+    answer = 'denied'
+    api.permission = 'default'
+    await expect(platform.notify('x', 'y')).rejects.toThrow('blocked')
+    expect(shown).toHaveLength(2)
+    await expect(browserPlatform(fakeDeps()).notify('x', 'y')).rejects.toThrow('cannot show notifications')
   })
 })

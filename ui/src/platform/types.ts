@@ -23,6 +23,11 @@ export interface Platform {
   copy(text: string, clearAfterMs: number): Promise<void>
   /** Saves `contents` as a file; the path chosen, or null if the user cancelled. */
   saveTextFile(suggestedName: string, contents: string): Promise<string | null>
+  /**
+   * Shows an OS notification (the desktop's notification centre, or the browser's once the
+   * user allows it). Never pass a secret: notification centres keep a history.
+   */
+  notify(title: string, body: string): Promise<void>
   listener(): Promise<ListenerStatus>
   setListener(enabled: boolean, address: string): Promise<ListenerStatus>
 }

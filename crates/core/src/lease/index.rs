@@ -54,6 +54,17 @@ pub struct Filter {
     pub irrevocable: bool,
 }
 
+/// Revocable leases by when they expire, for the dashboard's expiring-soon timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    /// Leases expiring in each slice, earliest slice first.
+    pub counts: Vec<usize>,
+    /// Leases past their expiry that the timer has not revoked yet.
+    pub overdue: usize,
+    /// Leases expiring after the last slice.
+    pub later: usize,
+}
+
 /// The index.
 #[derive(Default)]
 pub struct Index {
@@ -193,6 +204,33 @@ impl Index {
                 .or_default() += n;
         }
         out
+    }
+
+    /// How many revocable leases expire in each of `buckets` consecutive slices of
+    /// `bucket_ms` starting at `now_ms`, with those already past expiry (the timer has not
+    /// reached them yet) and those expiring after the last slice counted apart. Walks only
+    /// the leases inside the window, so a day's timeline costs what the day holds.
+    pub fn timeline(&self, now_ms: i64, bucket_ms: i64, buckets: usize) -> Timeline {
+        let mut counts = vec![0; buckets];
+        let end = now_ms.saturating_add(bucket_ms.saturating_mul(buckets as i64));
+        let mut overdue = 0;
+        let mut inside = 0;
+        for (expire, _) in &self.by_expiry {
+            if *expire >= end {
+                break;
+            }
+            if *expire < now_ms {
+                overdue += 1;
+            } else {
+                counts[((*expire - now_ms) / bucket_ms) as usize] += 1;
+            }
+            inside += 1;
+        }
+        Timeline {
+            counts,
+            overdue,
+            later: self.by_expiry.len() - inside,
+        }
     }
 
     /// One page of leases matching `filter`, after the cursor `after` (exclusive), and the
@@ -367,5 +405,23 @@ mod tests {
             ..Filter::default()
         };
         assert_eq!(index.search(&rw, None, 100).1, 5);
+    }
+
+    #[test]
+    fn the_timeline_counts_revocable_leases_per_slice() {
+        let mut index = Index::default();
+        for (i, expire) in [500, 1000, 1999, 2000, 3500, 9000].into_iter().enumerate() {
+            index.track(&format!("db/creds/ro/{i}"), "db/", "ro", expire, None);
+        }
+        index.track("db/creds/ro/x", "db/", "ro", 1500, Some("gave up"));
+        let timeline = index.timeline(1000, 1000, 3);
+        assert_eq!(
+            timeline,
+            Timeline {
+                counts: vec![2, 1, 1],
+                overdue: 1,
+                later: 1,
+            }
+        );
     }
 }

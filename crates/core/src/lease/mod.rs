@@ -34,7 +34,7 @@ use crate::token::{TokenError, TokenStore};
 
 pub use clock::{now_ms, rfc3339};
 pub use entry::{LeaseEntry, LeaseKind};
-pub use index::{Filter, Listed};
+pub use index::{Filter, Listed, Timeline};
 pub use reserve::{Issuer, Reservation};
 pub use revoke::Mode;
 use ttl::{TtlLimits, TtlRequest};
@@ -429,6 +429,11 @@ impl Expiration {
         limit: usize,
     ) -> (Vec<Listed>, usize) {
         self.index().search(filter, after, limit)
+    }
+
+    /// Revocable leases per slice of the next `buckets × bucket_ms`, from now.
+    pub fn timeline(&self, bucket_ms: i64, buckets: usize) -> Timeline {
+        self.index().timeline(now_ms(), bucket_ms, buckets)
     }
 }
 

@@ -1,6 +1,7 @@
 //! `sys/leases/*`: Vault's lease endpoints, and two documented extensions for the lease
-//! dashboard, `sys/leases/counts` and `sys/leases/search`, which answer from the in-memory
-//! index (no storage scan) and need only `read`, not `sudo` (Vault's UI needs sudo to list).
+//! dashboard, `sys/leases/counts`, `sys/leases/search` and `sys/leases/timeline`, which
+//! answer from the in-memory index (no storage scan) and need only `read`, not `sudo`
+//! (Vault's UI needs sudo to list).
 
 use serde_json::{json, Map, Value};
 
@@ -183,9 +184,10 @@ pub(super) async fn handle(
             })))))
         }
         ("search", Operation::Read) => search(ctx, &f).map(Some),
+        ("timeline", Operation::Read) => timeline(ctx, &f).map(Some),
         (
             "lookup" | "renew" | "revoke" | "revoke-prefix" | "revoke-force" | "tidy" | "count"
-            | "" | "counts" | "search",
+            | "" | "counts" | "search" | "timeline",
             _,
         ) => Err(LogicalError::UnsupportedOperation),
         _ => Err(LogicalError::UnsupportedPath(format!("sys/{path}"))),
@@ -243,6 +245,42 @@ fn search(ctx: &Context<'_>, f: &Fields<'_>) -> Result<Response, LogicalError> {
         "leases": leases,
         "total": total,
         "next": next.flatten(),
+    }))))
+}
+
+/// Longest timeline window (a lease's default max TTL is 32 days).
+const MAX_WINDOW_SECS: u64 = 32 * 24 * 3600;
+/// Most slices in one timeline.
+const MAX_BUCKETS: u64 = 500;
+
+/// `GET sys/leases/timeline`: how many leases expire in each of `buckets` (default 24) equal
+/// slices of the next `window` (default 24h), for the dashboard's expiring-soon chart.
+fn timeline(ctx: &Context<'_>, f: &Fields<'_>) -> Result<Response, LogicalError> {
+    let window = f.duration("window")?.map_or(24 * 3600, |d| d.as_secs());
+    let buckets = f.uint("buckets")?.unwrap_or(24);
+    if !(1..=MAX_BUCKETS).contains(&buckets) {
+        return Err(LogicalError::InvalidRequest(format!(
+            "buckets must be between 1 and {MAX_BUCKETS}"
+        )));
+    }
+    if window == 0 || window > MAX_WINDOW_SECS || window % buckets != 0 {
+        return Err(LogicalError::InvalidRequest(format!(
+            "window must be between 1s and 768h and a whole number of seconds per bucket, \
+             got {window}s for {buckets} buckets"
+        )));
+    }
+    let bucket_secs = window / buckets;
+    let start = lease::now_ms();
+    let timeline = ctx
+        .active
+        .leases
+        .timeline(bucket_secs as i64 * 1000, buckets as usize);
+    Ok(Response::with_data(object(json!({
+        "start_time": lease::rfc3339(start),
+        "bucket_seconds": bucket_secs,
+        "counts": timeline.counts,
+        "overdue": timeline.overdue,
+        "later": timeline.later,
     }))))
 }
 
