@@ -364,6 +364,23 @@ def test_globs_most_specific_rule_and_deny(servers):
         "other/x": ["deny"],
     }
 
+    # The UI's view of the same token: every merged rule, globs keyed without their `*`.
+    r = server.request("GET", "sys/internal/ui/resultant-acl", token=token)
+    assert r.status_code == 200, r.text
+    acl = r.json()["data"]
+    assert acl["root"] is False
+    assert {k: v["capabilities"] for k, v in acl["glob_paths"].items() if k.startswith("secret")} == {
+        "secret/": ["list", "read"],
+        "secret/team/+/db": ["create", "update"],
+        "secret/team/ops/": ["deny"],
+    }
+    exact = {k: v["capabilities"] for k, v in acl["exact_paths"].items()}
+    assert exact["secret/team/dev/db"] == ["delete", "read"]
+    assert exact["sys/capabilities-self"] == ["update"], "the default policy's rules are merged in"
+    root = server.request("GET", "sys/internal/ui/resultant-acl", token=ROOT).json()["data"]
+    assert root["root"] is True
+    assert server.request("GET", "sys/internal/ui/resultant-acl").status_code == 403
+
     for path, expected in (("secret/x", "list, read"), ("secret/team/ops/db", "deny")):
         out = server.bao("token", "capabilities", path, token=token)
         assert out.returncode == 0, out.stderr

@@ -1,7 +1,7 @@
 //! Access decisions from a set of policies, with Vault's path-matching semantics.
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::parse::{Capabilities, Policy};
 use crate::logical::Operation;
@@ -178,6 +178,28 @@ impl Acl {
         } else {
             caps.names()
         }
+    }
+
+    /// Every merged rule by pattern, for `sys/internal/ui/resultant-acl`: exact patterns, and
+    /// glob patterns keyed without their trailing `*` as Vault reports them. Lets a UI offer
+    /// what a narrow token may use (`database/creds/readonly`) when it may not list anything.
+    pub fn rules(
+        &self,
+    ) -> (
+        BTreeMap<String, Vec<&'static str>>,
+        BTreeMap<String, Vec<&'static str>>,
+    ) {
+        let exact = self
+            .exact
+            .iter()
+            .map(|(pattern, caps)| (pattern.clone(), caps.names()))
+            .collect();
+        let globs = self
+            .globs
+            .iter()
+            .map(|glob| (glob.base.clone(), glob.caps.names()))
+            .collect();
+        (exact, globs)
     }
 
     /// Vault's rule selection. For lists, `secret/` also tries rules for `secret`.

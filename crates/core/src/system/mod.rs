@@ -68,6 +68,9 @@ pub(crate) async fn handle(
         {
             policy::capabilities(ctx, req.path, req).await.map(Some)
         }
+        "internal/ui/resultant-acl" if op == Operation::Read => {
+            policy::resultant_acl(ctx, req).await.map(Some)
+        }
         p if p.starts_with("mounts/") && p.ends_with("/tune") => {
             let path = &p["mounts/".len()..p.len() - "/tune".len()];
             match op {
@@ -120,7 +123,8 @@ pub(crate) async fn handle(
         | "step-down"
         | "capabilities-self"
         | "capabilities"
-        | "capabilities-accessor" => Err(LogicalError::UnsupportedOperation),
+        | "capabilities-accessor"
+        | "internal/ui/resultant-acl" => Err(LogicalError::UnsupportedOperation),
         p if is_unauthenticated(p) => Err(LogicalError::UnsupportedOperation),
         other => Err(LogicalError::UnsupportedPath(format!("sys/{other}"))),
     }

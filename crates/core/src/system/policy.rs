@@ -181,3 +181,31 @@ pub(super) async fn capabilities(
     }
     Ok(Response::with_data(object(Value::Object(data))))
 }
+
+/// `GET sys/internal/ui/resultant-acl`: the merged rules of the calling token's policies, as
+/// Vault's UI reads them (`exact_paths`, `glob_paths` without the `*`, `root`), so a UI can
+/// offer a narrow token the paths it may use without any right to list them.
+pub(super) async fn resultant_acl(
+    ctx: &Context<'_>,
+    req: &BackendRequest<'_>,
+) -> Result<Response, LogicalError> {
+    let entry = req.token.ok_or(LogicalError::PermissionDenied)?;
+    let acl = ctx
+        .active
+        .policies
+        .acl(&entry.policies)
+        .await
+        .map_err(store_error)?;
+    let (exact, globs) = acl.rules();
+    let paths = |rules: std::collections::BTreeMap<String, Vec<&str>>| -> Map<String, Value> {
+        rules
+            .into_iter()
+            .map(|(path, caps)| (path, json!({ "capabilities": caps })))
+            .collect()
+    };
+    Ok(Response::with_data(object(json!({
+        "root": acl.is_root(),
+        "exact_paths": paths(exact),
+        "glob_paths": paths(globs),
+    }))))
+}
