@@ -93,6 +93,9 @@ fn has_segment_wildcards(pattern: &str) -> bool {
     pattern == "+" || pattern.contains("/+") || pattern.starts_with("+/")
 }
 
+/// Capability names per path pattern.
+pub type RuleMap = BTreeMap<String, Vec<&'static str>>;
+
 /// The compiled, merged rules of a token's policies; build once per token, query per request.
 #[derive(Debug, Clone, Default)]
 pub struct Acl {
@@ -183,12 +186,7 @@ impl Acl {
     /// Every merged rule by pattern, for `sys/internal/ui/resultant-acl`: exact patterns, and
     /// glob patterns keyed without their trailing `*` as Vault reports them. Lets a UI offer
     /// what a narrow token may use (`database/creds/readonly`) when it may not list anything.
-    pub fn rules(
-        &self,
-    ) -> (
-        BTreeMap<String, Vec<&'static str>>,
-        BTreeMap<String, Vec<&'static str>>,
-    ) {
+    pub fn rules(&self) -> (RuleMap, RuleMap) {
         let exact = self
             .exact
             .iter()
