@@ -3,7 +3,7 @@
 // test process exits), boto3 one-offs against moto, Debian's chromium and screenshots.
 
 import { spawn, execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -134,11 +134,16 @@ export function removeTempDir(dir) {
 
 // --- HTTP -----------------------------------------------------------------------------------
 
-/** GET/POST with a short timeout; resolves to { status, body } (body parsed when JSON). */
-export async function http(method, url, body) {
+/**
+ * GET/POST with a short timeout, with `token` as X-Vault-Token when given; resolves to
+ * { status, body } (body parsed when JSON).
+ */
+export async function http(method, url, body, token) {
+  const headers = body === undefined ? {} : { 'content-type': 'application/json' }
+  if (token) headers['x-vault-token'] = token
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   })
@@ -261,6 +266,56 @@ export async function startSetupServer(workdir, env = {}) {
     }
   }
   await ready()
+  return server
+}
+
+/**
+ * A team's `strongroom server -config`: storage in a DynamoDB table and auto-unseal with a KMS
+ * key, both in `moto`; initialized (one recovery share) and ready. Resolves to
+ * { addr, ui, rootToken, api(method, path, body, token = rootToken), stop() }.
+ */
+export async function startTeamServer(workdir, moto, { table = 'strongroom' } = {}) {
+  const { keyId } = await botoScript(
+    moto.endpoint,
+    'print(json.dumps({"keyId": client("kms").create_key()["KeyMetadata"]["KeyId"]}))',
+  )
+  const port = await freePort()
+  const addr = `http://127.0.0.1:${port}`
+  const configPath = path.join(workdir, 'team.hcl')
+  const aws = `region = "us-east-1"\n  endpoint = "${moto.endpoint}"\n  access_key = "test"\n  secret_key = "test"`
+  writeFileSync(
+    configPath,
+    `storage "dynamodb" {\n  table = "${table}"\n  ${aws}\n}\n` +
+      `seal "awskms" {\n  kms_key_id = "${keyId}"\n  ${aws}\n}\n` +
+      `listener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_disable = true\n}\n` +
+      'ui = true\n',
+  )
+  const logPath = path.join(workdir, 'team-server.log')
+  const child = start(BIN, ['server', `-config=${configPath}`], logPath, { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' })
+  const server = {
+    child,
+    addr,
+    ui: `${addr}/ui/`,
+    log: () => readLog(logPath),
+    stop: () => stopProcess(child, 'SIGTERM', 15_000),
+    api: async (method, apiPath, body, token = server.rootToken) => http(method, `${addr}/v1/${apiPath}`, body, token),
+  }
+  try {
+    await waitFor(async () => (await http('GET', `${addr}/v1/sys/seal-status`)).status === 200, {
+      what: 'strongroom server',
+      child,
+    })
+    const init = await http('PUT', `${addr}/v1/sys/init`, { recovery_shares: 1, recovery_threshold: 1 })
+    if (init.status !== 200) throw new Error(`init: ${init.status} ${JSON.stringify(init.body)}`)
+    server.rootToken = init.body.root_token
+    await waitFor(async () => (await http('GET', `${addr}/v1/sys/seal-status`)).body.sealed === false, {
+      what: 'auto-unseal',
+      child,
+    })
+  } catch (error) {
+    await server.stop()
+    throw new Error(`${error.message}\n${server.log()}`)
+  }
   return server
 }
 
