@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest'
+import { cliCommand, curlCommand } from '../lib/equivalent'
+import { VaultClient } from './client'
+import {
+  goDuration,
+  isRoleName,
+  listDatabaseMounts,
+  listRoles,
+  readConnectionUrl,
+  readCreds,
+  renewCall,
+  renewLease,
+  revokeCall,
+  revokeLease,
+  rolesFromAcl,
+  type ResultantAcl,
+} from './credentials'
+
+/** A client that records requests and answers each with the next `[status, body]`. */
+function recording(...answers: [number, unknown][]) {
+  const seen: { method: string; path: string; body?: unknown }[] = []
+  const client = new VaultClient(async ({ method, path, body }) => {
+    seen.push(body === undefined ? { method, path } : { method, path, body })
+    const [status, reply] = answers.shift() ?? [200, null]
+    return { status, body: reply }
+  })
+  return { client, seen }
+}
+
+const mounts = [
+  { path: 'database/', defaultLeaseTtl: 0, maxLeaseTtl: 0 },
+  { path: 'team/db/', defaultLeaseTtl: 0, maxLeaseTtl: 0 },
+]
+
+describe('listDatabaseMounts', () => {
+  it('keeps the database mounts with their TTLs, sorted', async () => {
+    const { client, seen } = recording([
+      200,
+      {
+        data: {
+          secret: {
+            'team/db/': { type: 'database', config: { default_lease_ttl: 600, max_lease_ttl: 7200 } },
+            'secret/': { type: 'kv' },
+            'database/': { type: 'database', config: { default_lease_ttl: 0, max_lease_ttl: 0 } },
+          },
+          auth: { 'token/': { type: 'token' } },
+        },
+      },
+    ])
+    expect(await listDatabaseMounts(client)).toEqual([
+      { path: 'database/', defaultLeaseTtl: 0, maxLeaseTtl: 0 },
+      { path: 'team/db/', defaultLeaseTtl: 600, maxLeaseTtl: 7200 },
+    ])
+    expect(seen).toEqual([{ method: 'GET', path: 'sys/internal/ui/mounts' }])
+  })
+})
+
+describe('listRoles', () => {
+  it('lists with LIST, and an empty mount (404) has no roles', async () => {
+    const { client, seen } = recording([200, { data: { keys: ['readonly', 'writer'] } }], [404, { errors: [] }])
+    expect(await listRoles(client, 'database/')).toEqual(['readonly', 'writer'])
+    expect(await listRoles(client, 'database/')).toEqual([])
+    expect(seen[0]).toEqual({ method: 'LIST', path: 'database/roles' })
+  })
+
+  it('passes a refusal on', async () => {
+    const { client } = recording([403, { errors: ['permission denied'] }])
+    await expect(listRoles(client, 'database/')).rejects.toThrow('permission denied')
+  })
+})
+
+describe('rolesFromAcl', () => {
+  it('offers the exact creds paths the token may read, on known database mounts', () => {
+    const acl: ResultantAcl = {
+      root: false,
+      exact_paths: {
+        'database/creds/readonly': { capabilities: ['read'] },
+        'database/creds/writer': { capabilities: ['update'] },
+        'database/creds/blocked': { capabilities: ['deny'] },
+        'team/db/creds/etl': { capabilities: ['list', 'read'] },
+        'database/creds/a/b': { capabilities: ['read'] },
+        'other/creds/x': { capabilities: ['read'] },
+        'sys/leases/renew': { capabilities: ['update'] },
+      },
+      glob_paths: { 'database/creds/': { capabilities: ['read'] } },
+    }
+    expect(rolesFromAcl(acl, mounts)).toEqual([
+      { mount: 'database/', name: 'readonly' },
+      { mount: 'team/db/', name: 'etl' },
+    ])
+  })
+})
+
+describe('isRoleName', () => {
+  it("follows Vault's role-name pattern", () => {
+    expect(isRoleName('readonly')).toBe(true)
+    expect(isRoleName('app-v1.2_x')).toBe(true)
+    expect(isRoleName('a')).toBe(true)
+    expect(isRoleName('')).toBe(false)
+    expect(isRoleName('-x')).toBe(false)
+    expect(isRoleName('x.')).toBe(false)
+    expect(isRoleName('a/b')).toBe(false)
+    expect(isRoleName('a b')).toBe(false)
+  })
+})
+
+describe('credential and lease calls', () => {
+  it('reads creds, the config URL, and renews and revokes by lease id', async () => {
+    const creds = { lease_id: 'database/creds/readonly/abc', lease_duration: 3600, renewable: true, data: { username: 'v-u', password: 'p' } }
+    const { client, seen } = recording(
+      [200, creds],
+      [200, { data: { connection_details: { connection_url: 'postgresql://{{username}}:{{password}}@h:5432/db' } } }],
+      [200, { lease_id: 'database/creds/readonly/abc', lease_duration: 7200, renewable: true, warnings: null }],
+      [204, null],
+    )
+    expect(await readCreds(client, { mount: 'database/', name: 'readonly' })).toEqual(creds)
+    expect(await readConnectionUrl(client, 'database/', 'pg')).toBe('postgresql://{{username}}:{{password}}@h:5432/db')
+    expect((await renewLease(client, 'database/creds/readonly/abc', 7200)).lease_duration).toBe(7200)
+    await revokeLease(client, 'database/creds/readonly/abc')
+    expect(seen).toEqual([
+      { method: 'GET', path: 'database/creds/readonly' },
+      { method: 'GET', path: 'database/config/pg' },
+      { method: 'PUT', path: 'sys/leases/renew', body: { lease_id: 'database/creds/readonly/abc', increment: 7200 } },
+      { method: 'PUT', path: 'sys/leases/revoke', body: { lease_id: 'database/creds/readonly/abc' } },
+    ])
+  })
+})
+
+describe('goDuration', () => {
+  it('writes seconds as the CLI reads them', () => {
+    expect(goDuration(7200)).toBe('2h')
+    expect(goDuration(5400)).toBe('1h30m')
+    expect(goDuration(86400)).toBe('24h')
+    expect(goDuration(45)).toBe('45s')
+    expect(goDuration(3661)).toBe('1h1m1s')
+    expect(goDuration(0)).toBe('0s')
+  })
+})
+
+describe('equivalents', () => {
+  it('renews with the lease CLI, from $LEASE_ID before checkout', () => {
+    const before = renewCall(undefined, 7200)
+    expect(cliCommand(before)).toBe('bao lease renew -increment=2h "$LEASE_ID"')
+    expect(curlCommand(before)).toBe(
+      `curl --fail-with-body -sS -H "X-Vault-Token: $VAULT_TOKEN" -X PUT --data '{"lease_id":"'"$LEASE_ID"'","increment":7200}' "$VAULT_ADDR/v1/sys/leases/renew"`,
+    )
+    expect(cliCommand(renewCall('database/creds/readonly/abc', 5400))).toBe(
+      'bao lease renew -increment=1h30m database/creds/readonly/abc',
+    )
+  })
+
+  it('returns with bao lease revoke', () => {
+    const call = revokeCall('database/creds/readonly/abc')
+    expect(cliCommand(call)).toBe('bao lease revoke database/creds/readonly/abc')
+    expect(curlCommand(call)).toBe(
+      `curl --fail-with-body -sS -H "X-Vault-Token: $VAULT_TOKEN" -X PUT --data '{"lease_id":"database/creds/readonly/abc"}' "$VAULT_ADDR/v1/sys/leases/revoke"`,
+    )
+  })
+})
