@@ -10,7 +10,7 @@ mod acl;
 mod parse;
 mod store;
 
-pub use acl::Acl;
+pub use acl::{Acl, RuleMap};
 pub use parse::{decode_body, normalize_name, parse, Capabilities, PathRule, Policy, PolicyError};
 pub use store::{PolicyStore, PolicyStoreError};
 

@@ -1,10 +1,13 @@
-//! `sys/policy`, `sys/policies/acl` and `sys/capabilities*`.
+//! `sys/policy`, `sys/policies/acl`, `sys/capabilities*` and `sys/internal/ui/resultant-acl`.
+
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
 use super::{object, Context};
 use crate::logical::{BackendRequest, LogicalError, Operation, Response};
-use crate::policy::{decode_body, normalize_name, PolicyStoreError};
+use crate::policy::{decode_body, normalize_name, Acl, PolicyStoreError, RuleMap};
+use crate::token::TokenEntry;
 
 fn store_error(e: PolicyStoreError) -> LogicalError {
     match e {
@@ -164,12 +167,7 @@ pub(super) async fn capabilities(
         }
     }
     .ok_or_else(|| LogicalError::InvalidRequest("invalid token".into()))?;
-    let acl = ctx
-        .active
-        .policies
-        .acl(&entry.policies)
-        .await
-        .map_err(store_error)?;
+    let acl = acl_of(ctx, &entry).await?;
     let mut data = Map::new();
     for p in &paths {
         let p = p.trim_start_matches('/');
@@ -190,14 +188,9 @@ pub(super) async fn resultant_acl(
     req: &BackendRequest<'_>,
 ) -> Result<Response, LogicalError> {
     let entry = req.token.ok_or(LogicalError::PermissionDenied)?;
-    let acl = ctx
-        .active
-        .policies
-        .acl(&entry.policies)
-        .await
-        .map_err(store_error)?;
+    let acl = acl_of(ctx, entry).await?;
     let (exact, globs) = acl.rules();
-    let paths = |rules: std::collections::BTreeMap<String, Vec<&str>>| -> Map<String, Value> {
+    let paths = |rules: RuleMap| -> Map<String, Value> {
         rules
             .into_iter()
             .map(|(path, caps)| (path, json!({ "capabilities": caps })))
@@ -208,4 +201,13 @@ pub(super) async fn resultant_acl(
         "exact_paths": paths(exact),
         "glob_paths": paths(globs),
     }))))
+}
+
+/// The merged ACL of `entry`'s policies.
+async fn acl_of(ctx: &Context<'_>, entry: &TokenEntry) -> Result<Arc<Acl>, LogicalError> {
+    ctx.active
+        .policies
+        .acl(&entry.policies)
+        .await
+        .map_err(store_error)
 }
