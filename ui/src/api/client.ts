@@ -36,6 +36,11 @@ export class VaultError extends Error {
   }
 }
 
+/** Whether an error is the server refusing the token (as opposed to a missing path). */
+export function isDenied(error: unknown): boolean {
+  return error instanceof VaultError && error.status === 403
+}
+
 /** Vault puts error messages in `{"errors": [...]}`; anything else is reported as-is. */
 export function errorsOf(body: unknown): string[] {
   if (body !== null && typeof body === 'object' && 'errors' in body) {

@@ -1,31 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { cliCommand, curlCommand } from '../lib/equivalent'
-import { VaultClient } from './client'
 import {
-  goDuration,
   isRoleName,
   listDatabaseMounts,
   listRoles,
   readConnectionUrl,
   readCreds,
   renewCall,
-  renewLease,
-  revokeCall,
-  revokeLease,
   rolesFromAcl,
   type ResultantAcl,
 } from './credentials'
-
-/** A client that records requests and answers each with the next `[status, body]`. */
-function recording(...answers: [number, unknown][]) {
-  const seen: { method: string; path: string; body?: unknown }[] = []
-  const client = new VaultClient(async ({ method, path, body }) => {
-    seen.push(body === undefined ? { method, path } : { method, path, body })
-    const [status, reply] = answers.shift() ?? [200, null]
-    return { status, body: reply }
-  })
-  return { client, seen }
-}
+import { renewLease, revokeLease } from './leases'
+import { recordingClient } from './testing'
 
 const mounts = [
   { path: 'database/', defaultLeaseTtl: 0, maxLeaseTtl: 0 },
@@ -34,9 +20,9 @@ const mounts = [
 
 describe('listDatabaseMounts', () => {
   it('keeps the database mounts with their TTLs, sorted', async () => {
-    const { client, seen } = recording([
-      200,
-      {
+    const { client, seen } = recordingClient({
+      status: 200,
+      body: {
         data: {
           secret: {
             'team/db/': { type: 'database', config: { default_lease_ttl: 600, max_lease_ttl: 7200 } },
@@ -46,25 +32,28 @@ describe('listDatabaseMounts', () => {
           auth: { 'token/': { type: 'token' } },
         },
       },
-    ])
+    })
     expect(await listDatabaseMounts(client)).toEqual([
       { path: 'database/', defaultLeaseTtl: 0, maxLeaseTtl: 0 },
       { path: 'team/db/', defaultLeaseTtl: 600, maxLeaseTtl: 7200 },
     ])
-    expect(seen).toEqual([{ method: 'GET', path: 'sys/internal/ui/mounts' }])
+    expect(seen).toEqual([{ method: 'GET', path: 'sys/internal/ui/mounts', body: undefined }])
   })
 })
 
 describe('listRoles', () => {
-  it('lists with LIST, and an empty mount (404) has no roles', async () => {
-    const { client, seen } = recording([200, { data: { keys: ['readonly', 'writer'] } }], [404, { errors: [] }])
+  it('lists with GET ?list=true, and an empty mount (404) has no roles', async () => {
+    const { client, seen } = recordingClient(
+      { status: 200, body: { data: { keys: ['writer', 'readonly'] } } },
+      { status: 404, body: { errors: [] } },
+    )
     expect(await listRoles(client, 'database/')).toEqual(['readonly', 'writer'])
     expect(await listRoles(client, 'database/')).toEqual([])
-    expect(seen[0]).toEqual({ method: 'LIST', path: 'database/roles' })
+    expect(seen[0]).toEqual({ method: 'GET', path: 'database/roles?list=true', body: undefined })
   })
 
   it('passes a refusal on', async () => {
-    const { client } = recording([403, { errors: ['permission denied'] }])
+    const { client } = recordingClient({ status: 403, body: { errors: ['permission denied'] } })
     await expect(listRoles(client, 'database/')).rejects.toThrow('permission denied')
   })
 })
@@ -105,35 +94,24 @@ describe('isRoleName', () => {
 })
 
 describe('credential and lease calls', () => {
-  it('reads creds, the config URL, and renews and revokes by lease id', async () => {
+  it('reads creds, the config URL, and renews (by seconds) and revokes by lease id', async () => {
     const creds = { lease_id: 'database/creds/readonly/abc', lease_duration: 3600, renewable: true, data: { username: 'v-u', password: 'p' } }
-    const { client, seen } = recording(
-      [200, creds],
-      [200, { data: { connection_details: { connection_url: 'postgresql://{{username}}:{{password}}@h:5432/db' } } }],
-      [200, { lease_id: 'database/creds/readonly/abc', lease_duration: 7200, renewable: true, warnings: null }],
-      [204, null],
+    const { client, seen } = recordingClient(
+      { status: 200, body: creds },
+      { status: 200, body: { data: { connection_details: { connection_url: 'postgresql://{{username}}:{{password}}@h:5432/db' } } } },
+      { status: 200, body: { lease_id: 'database/creds/readonly/abc', lease_duration: 7200, renewable: true, warnings: null } },
+      { status: 204, body: null },
     )
     expect(await readCreds(client, { mount: 'database/', name: 'readonly' })).toEqual(creds)
     expect(await readConnectionUrl(client, 'database/', 'pg')).toBe('postgresql://{{username}}:{{password}}@h:5432/db')
     expect((await renewLease(client, 'database/creds/readonly/abc', 7200)).lease_duration).toBe(7200)
     await revokeLease(client, 'database/creds/readonly/abc')
     expect(seen).toEqual([
-      { method: 'GET', path: 'database/creds/readonly' },
-      { method: 'GET', path: 'database/config/pg' },
+      { method: 'GET', path: 'database/creds/readonly', body: undefined },
+      { method: 'GET', path: 'database/config/pg', body: undefined },
       { method: 'PUT', path: 'sys/leases/renew', body: { lease_id: 'database/creds/readonly/abc', increment: 7200 } },
       { method: 'PUT', path: 'sys/leases/revoke', body: { lease_id: 'database/creds/readonly/abc' } },
     ])
-  })
-})
-
-describe('goDuration', () => {
-  it('writes seconds as the CLI reads them', () => {
-    expect(goDuration(7200)).toBe('2h')
-    expect(goDuration(5400)).toBe('1h30m')
-    expect(goDuration(86400)).toBe('24h')
-    expect(goDuration(45)).toBe('45s')
-    expect(goDuration(3661)).toBe('1h1m1s')
-    expect(goDuration(0)).toBe('0s')
   })
 })
 
@@ -145,15 +123,7 @@ describe('equivalents', () => {
       `curl --fail-with-body -sS -H "X-Vault-Token: $VAULT_TOKEN" -X PUT --data '{"lease_id":"'"$LEASE_ID"'","increment":7200}' "$VAULT_ADDR/v1/sys/leases/renew"`,
     )
     expect(cliCommand(renewCall('database/creds/readonly/abc', 5400))).toBe(
-      'bao lease renew -increment=1h30m database/creds/readonly/abc',
-    )
-  })
-
-  it('returns with bao lease revoke', () => {
-    const call = revokeCall('database/creds/readonly/abc')
-    expect(cliCommand(call)).toBe('bao lease revoke database/creds/readonly/abc')
-    expect(curlCommand(call)).toBe(
-      `curl --fail-with-body -sS -H "X-Vault-Token: $VAULT_TOKEN" -X PUT --data '{"lease_id":"database/creds/readonly/abc"}' "$VAULT_ADDR/v1/sys/leases/revoke"`,
+      'bao lease renew -increment=90m database/creds/readonly/abc',
     )
   })
 })

@@ -1,9 +1,13 @@
+import { vaultDuration } from '../lib/duration'
 import { shellQuote, type ApiCall } from '../lib/equivalent'
-import { VaultError, type VaultClient } from './client'
+import type { VaultClient } from './client'
+import { listDatabaseMounts as databaseMounts } from './database'
+import { listKeys } from './list'
 
 /**
  * The API calls of the checkout page: finding database roles (even for a token that may only
- * read one creds path), reading a role's limits and host, and the credential's lease.
+ * read one creds path), reading a role's limits and host, and the credential. Its lease is
+ * renewed and revoked with the lease API (`./leases`).
  */
 
 /** A database secrets engine, with its mount's lease TTLs in seconds (0: the server's). */
@@ -25,32 +29,14 @@ export function credsPath(role: RoleRef): string {
   return `${role.mount}creds/${role.name}`
 }
 
-interface UiMounts {
-  data: { secret?: Record<string, { type?: string; config?: { default_lease_ttl?: number; max_lease_ttl?: number } }> }
-}
-
-/** The database mounts (`sys/internal/ui/mounts` needs no capability). */
+/** The database mounts (`sys/internal/ui/mounts` needs no capability), paths ending in `/`. */
 export async function listDatabaseMounts(client: VaultClient): Promise<DatabaseMount[]> {
-  const reply = await client.request<UiMounts>('GET', 'sys/internal/ui/mounts')
-  return Object.entries(reply.data.secret ?? {})
-    .filter(([, mount]) => mount.type === 'database')
-    .map(([path, mount]) => ({
-      path: path.endsWith('/') ? path : `${path}/`,
-      defaultLeaseTtl: mount.config?.default_lease_ttl ?? 0,
-      maxLeaseTtl: mount.config?.max_lease_ttl ?? 0,
-    }))
-    .sort((a, b) => a.path.localeCompare(b.path))
+  return (await databaseMounts(client)).map((mount) => ({ ...mount, path: `${mount.path}/` }))
 }
 
-/** The mount's role names; an empty mount answers 404, as in Vault. */
-export async function listRoles(client: VaultClient, mount: string): Promise<string[]> {
-  try {
-    const reply = await client.request<{ data: { keys?: string[] } }>('LIST', `${mount}roles`)
-    return reply.data.keys ?? []
-  } catch (e) {
-    if (e instanceof VaultError && e.status === 404) return []
-    throw e
-  }
+/** The mount's role names (none for an empty mount). */
+export function listRoles(client: VaultClient, mount: string): Promise<string[]> {
+  return listKeys(client, `${mount}roles`)
 }
 
 /** The calling token's merged policy rules, as `sys/internal/ui/resultant-acl` gives them. */
@@ -120,32 +106,6 @@ export async function readCreds(client: VaultClient, role: RoleRef): Promise<Cre
   return client.request<CredsReply>('GET', credsPath(role))
 }
 
-/** The renewed lease: its new TTL from now, and a warning when the role's max TTL capped it. */
-export interface RenewReply {
-  lease_id: string
-  lease_duration: number
-  renewable: boolean
-  warnings: string[] | null
-}
-
-export async function renewLease(client: VaultClient, leaseId: string, increment: number): Promise<RenewReply> {
-  return client.request<RenewReply>('PUT', 'sys/leases/renew', { lease_id: leaseId, increment })
-}
-
-/** Revokes the lease at once, which drops the PostgreSQL user (204 when done). */
-export async function revokeLease(client: VaultClient, leaseId: string): Promise<void> {
-  await client.request<unknown>('PUT', 'sys/leases/revoke', { lease_id: leaseId })
-}
-
-/** Seconds as a Go duration, which `-increment` takes: `2h`, `1h30m`, `45s`. */
-export function goDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600)
-  const m = Math.floor((seconds % 3600) / 60)
-  const s = seconds % 60
-  const text = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`
-  return text || '0s'
-}
-
 /** What "Check out" sends first. */
 export function credsCall(role: RoleRef): ApiCall {
   return { method: 'GET', path: credsPath(role) }
@@ -162,10 +122,6 @@ export function renewCall(leaseId: string | undefined, increment: number): ApiCa
     path: 'sys/leases/renew',
     body: { lease_id: leaseId ?? '', increment },
     ...(leaseId === undefined ? { secrets: { lease_id: 'LEASE_ID' } } : {}),
-    cli: `bao lease renew -increment=${goDuration(increment)} ${id}`,
+    cli: `bao lease renew -increment=${vaultDuration(increment)} ${id}`,
   }
-}
-
-export function revokeCall(leaseId: string): ApiCall {
-  return { method: 'PUT', path: 'sys/leases/revoke', body: { lease_id: leaseId }, cli: `bao lease revoke ${shellQuote(leaseId)}` }
 }

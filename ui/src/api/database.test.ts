@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { cliCommand, curlCommand } from '../lib/equivalent'
-import { VaultClient } from './client'
+import { isDenied } from './client'
 import {
   deleteConnectionCall,
   enableMountCall,
-  isDenied,
   listConnections,
   listDatabaseMounts,
   liveCredentials,
@@ -16,29 +15,17 @@ import {
   writeConnectionCall,
   writeRoleCall,
 } from './database'
-import type { ApiReply, Transport } from './types'
-
-type ApiRequest = Parameters<Transport>[0]
-
-/** A client whose transport records requests and answers from `replies` in turn. */
-function fake(...replies: ApiReply[]) {
-  const seen: ApiRequest[] = []
-  const client = new VaultClient(async (req) => {
-    seen.push(req)
-    return replies.shift() ?? { status: 204, body: null }
-  }, 't')
-  return { client, seen }
-}
+import { recordingClient } from './testing'
 
 describe('listDatabaseMounts', () => {
   it('keeps the database mounts of sys/internal/ui/mounts, without the trailing slash', async () => {
-    const { client, seen } = fake({
+    const { client, seen } = recordingClient({
       status: 200,
       body: {
         data: {
           secret: {
             'secret/': { type: 'kv' },
-            'db/prod/': { type: 'database', config: { default_lease_ttl: 3600 } },
+            'db/prod/': { type: 'database', config: { default_lease_ttl: 3600, max_lease_ttl: 7200 } },
             'database/': { type: 'database', config: { default_lease_ttl: 0 } },
           },
           auth: {},
@@ -46,8 +33,8 @@ describe('listDatabaseMounts', () => {
       },
     })
     expect(await listDatabaseMounts(client)).toEqual([
-      { path: 'database', defaultLeaseTtl: 0 },
-      { path: 'db/prod', defaultLeaseTtl: 3600 },
+      { path: 'database', defaultLeaseTtl: 0, maxLeaseTtl: 0 },
+      { path: 'db/prod', defaultLeaseTtl: 3600, maxLeaseTtl: 7200 },
     ])
     expect(seen[0]).toMatchObject({ method: 'GET', path: 'sys/internal/ui/mounts' })
   })
@@ -55,7 +42,7 @@ describe('listDatabaseMounts', () => {
 
 describe('lists and reads', () => {
   it('lists with ?list=true, sorted, and takes Vault 404 for an empty list', async () => {
-    const { client, seen } = fake({ status: 200, body: { data: { keys: ['b', 'a'] } } }, { status: 404, body: { errors: [] } })
+    const { client, seen } = recordingClient({ status: 200, body: { data: { keys: ['b', 'a'] } } }, { status: 404, body: { errors: [] } })
     expect(await listConnections(client, 'database')).toEqual(['a', 'b'])
     expect(await listConnections(client, 'database')).toEqual([])
     expect(seen.map((r) => [r.method, r.path, r.body])).toEqual([
@@ -65,19 +52,19 @@ describe('lists and reads', () => {
   })
 
   it('passes a 403 on, so the page can say the list is denied', async () => {
-    const { client } = fake({ status: 403, body: { errors: ['permission denied'] } })
+    const { client } = recordingClient({ status: 403, body: { errors: ['permission denied'] } })
     const error = await listConnections(client, 'database').catch((e: unknown) => e)
     expect(isDenied(error)).toBe(true)
     expect(isDenied(new Error('x'))).toBe(false)
   })
 
   it('reads a missing role as undefined', async () => {
-    const { client } = fake({ status: 404, body: { errors: [] } })
+    const { client } = recordingClient({ status: 404, body: { errors: [] } })
     expect(await readRole(client, 'database', 'nope')).toBeUndefined()
   })
 
   it('reads live credentials per role of the mount, or undefined when not allowed', async () => {
-    const { client } = fake(
+    const { client } = recordingClient(
       { status: 200, body: { data: { total: 3, mounts: { 'database/': { total: 3, roles: { readonly: 3 } } } } } },
       { status: 403, body: { errors: ['permission denied'] } },
     )
@@ -88,7 +75,7 @@ describe('lists and reads', () => {
 
 describe('writes', () => {
   it('sends a connection write as described, and returns its warnings', async () => {
-    const { client, seen } = fake({ status: 200, body: { data: null, warnings: ['Password found in connection_url'] } }, { status: 204, body: null })
+    const { client, seen } = recordingClient({ status: 200, body: { data: null, warnings: ['Password found in connection_url'] } }, { status: 204, body: null })
     const call = writeConnectionCall('database', 'pg', { plugin_name: 'postgresql-database-plugin', password: 'pw' })
     expect(await writeConnection(client, call)).toEqual(['Password found in connection_url'])
     expect(await writeConnection(client, call)).toEqual([])
@@ -104,7 +91,7 @@ describe('writes', () => {
 
   it('adds dry_run=true for a test and reads the trial back', async () => {
     const trial = { dry_run: true, username: 'v-trial-readonly-x', creation_statements: 'CREATE …', revocation_statements: 'DROP …' }
-    const { client, seen } = fake({ status: 200, body: { data: trial } })
+    const { client, seen } = recordingClient({ status: 200, body: { data: trial } })
     const call = writeRoleCall('database', 'readonly', { db_name: 'pg', creation_statements: 'CREATE …' }, true)
     expect(call.body).toEqual({ db_name: 'pg', creation_statements: 'CREATE …', dry_run: true })
     expect(await testRole(client, call)).toEqual(trial)
@@ -113,7 +100,7 @@ describe('writes', () => {
   })
 
   it('sends deletes without a body and posts rotate-root', async () => {
-    const { client, seen } = fake()
+    const { client, seen } = recordingClient()
     await send(client, deleteConnectionCall('database', 'pg'))
     await send(client, rotateRootCall('database', 'pg'))
     expect(seen.map((r) => [r.method, r.path, r.body])).toEqual([

@@ -1,5 +1,6 @@
 import type { ApiCall, FieldValue } from '../lib/equivalent'
 import { VaultError, type VaultClient } from './client'
+import { listKeys } from './list'
 
 /**
  * The database secrets engine's API (docs/database.md). Every action is built as an `ApiCall`
@@ -20,6 +21,7 @@ export interface DatabaseMount {
   path: string
   /** Seconds; 0 means the server's default. */
   defaultLeaseTtl: number
+  maxLeaseTtl: number
 }
 
 /** `GET <mount>/config/<name>`: never carries the password. */
@@ -116,30 +118,16 @@ export function deleteRoleCall(mount: string, name: string): ApiCall {
  * needs a policy most tokens lack).
  */
 export async function listDatabaseMounts(client: VaultClient): Promise<DatabaseMount[]> {
-  const reply = await client.request<Envelope<{ secret?: Record<string, { type?: string; config?: { default_lease_ttl?: number } }> }>>(
-    'GET',
-    'sys/internal/ui/mounts',
-  )
+  type Mounts = { secret?: Record<string, { type?: string; config?: { default_lease_ttl?: number; max_lease_ttl?: number } }> }
+  const reply = await client.request<Envelope<Mounts>>('GET', 'sys/internal/ui/mounts')
   return Object.entries(reply.data.secret ?? {})
     .filter(([, mount]) => mount.type === 'database')
-    .map(([path, mount]) => ({ path: path.replace(/\/+$/, ''), defaultLeaseTtl: mount.config?.default_lease_ttl ?? 0 }))
+    .map(([path, mount]) => ({
+      path: path.replace(/\/+$/, ''),
+      defaultLeaseTtl: mount.config?.default_lease_ttl ?? 0,
+      maxLeaseTtl: mount.config?.max_lease_ttl ?? 0,
+    }))
     .sort((a, b) => a.path.localeCompare(b.path))
-}
-
-/** Whether an error is the server refusing the token (as opposed to a missing path). */
-export function isDenied(error: unknown): boolean {
-  return error instanceof VaultError && error.status === 403
-}
-
-/** A `LIST`, sent as `GET ?list=true` (a browser may not send the LIST method); Vault's 404 is an empty list. */
-async function listKeys(client: VaultClient, path: string): Promise<string[]> {
-  try {
-    const reply = await client.request<Envelope<{ keys?: string[] }>>('GET', `${path}?list=true`)
-    return [...(reply.data.keys ?? [])].sort()
-  } catch (e) {
-    if (e instanceof VaultError && e.status === 404) return []
-    throw e
-  }
 }
 
 export function listConnections(client: VaultClient, mount: string): Promise<string[]> {

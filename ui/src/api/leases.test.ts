@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { VaultClient } from './client'
 import {
   forceRevoke,
   leasePath,
@@ -12,17 +11,7 @@ import {
   searchLeases,
   withQuery,
 } from './leases'
-import type { ApiReply } from './types'
-
-/** A client whose transport records each request and answers with `reply`. */
-function recording(reply: ApiReply = { status: 200, body: { data: {} } }) {
-  const seen: { method: string; path: string; body: unknown }[] = []
-  const client = new VaultClient(async ({ method, path, body }) => {
-    seen.push({ method, path, body })
-    return reply
-  })
-  return { client, seen }
-}
+import { recordingClient } from './testing'
 
 describe('search query', () => {
   it('sends only the fields that are set, in a fixed order', () => {
@@ -46,7 +35,7 @@ describe('search query', () => {
 describe('lease requests', () => {
   it('reads search pages and the timeline from the data envelope', async () => {
     const page = { leases: [], total: 0, next: null }
-    const { client, seen } = recording({ status: 200, body: { data: page } })
+    const { client, seen } = recordingClient({ status: 200, body: { data: page } })
     await expect(searchLeases(client, { ...NO_FILTER, role: 'ro' }, 500)).resolves.toEqual(page)
     await leaseTimeline(client, '168h', 28)
     expect(seen).toEqual([
@@ -56,7 +45,7 @@ describe('lease requests', () => {
   })
 
   it('renews and revokes with the lease id in the body, and prefixes in the path', async () => {
-    const { client, seen } = recording({ status: 204, body: null })
+    const { client, seen } = recordingClient({ status: 204, body: null })
     await renewLease(client, 'database/creds/ro/x1', '4h')
     await revokeLease(client, 'database/creds/ro/x1')
     await revokePrefix(client, 'database/creds/ro/')
@@ -70,7 +59,7 @@ describe('lease requests', () => {
   })
 
   it("rejects with Vault's message", async () => {
-    const { client } = recording({ status: 400, body: { errors: ['lease is not renewable'] } })
+    const { client } = recordingClient({ status: 400, body: { errors: ['lease is not renewable'] } })
     await expect(renewLease(client, 'kv/x', '1h')).rejects.toThrow('lease is not renewable')
   })
 })

@@ -46,7 +46,10 @@ export interface Timeline {
   later: number
 }
 
-/** `PUT sys/leases/renew` (Vault puts the lease at the top level, not in `data`). */
+/**
+ * `PUT sys/leases/renew` (Vault puts the lease at the top level, not in `data`); `warnings`
+ * says when the max TTL capped it.
+ */
 export interface RenewReply {
   lease_id: string
   lease_duration: number
@@ -109,11 +112,12 @@ export function leaseTimeline(client: VaultClient, window: string, buckets: numb
   return data<Timeline>(client, withQuery('sys/leases/timeline', { window, buckets: String(buckets) }))
 }
 
-export function renewLease(client: VaultClient, leaseId: string, increment: string): Promise<RenewReply> {
+/** `increment` is a duration (`4h`) or seconds; the new TTL counts from now, up to the max TTL. */
+export function renewLease(client: VaultClient, leaseId: string, increment: string | number): Promise<RenewReply> {
   return client.request<RenewReply>('PUT', 'sys/leases/renew', { lease_id: leaseId, increment })
 }
 
-/** Resolves once the engine has revoked it (Vault's default `sync`). */
+/** Resolves once the engine has revoked it (Vault's default `sync`): a database user is dropped. */
 export async function revokeLease(client: VaultClient, leaseId: string): Promise<void> {
   await client.request<unknown>('PUT', 'sys/leases/revoke', { lease_id: leaseId })
 }

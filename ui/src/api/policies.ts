@@ -1,9 +1,13 @@
 import type { VaultClient } from './client'
+import { listKeys } from './list'
 
 /**
  * ACL policies (`sys/policies/acl`). Names go into the URL encoded (the core decodes the path);
  * `policyPath` without encoding is what `sys/capabilities-self` and the ACL match against.
  */
+
+/** The path a policy list is checked on: with the trailing slash, which `sys/policies/acl/*` covers. */
+export const POLICY_LIST_PATH = 'sys/policies/acl/'
 
 /** The API path of a policy, as policies and `sys/capabilities-self` name it. */
 export function policyPath(name: string): string {
@@ -15,13 +19,9 @@ export function policyUrl(name: string): string {
   return `sys/policies/acl/${encodeURIComponent(name)}`
 }
 
-/**
- * `LIST sys/policies/acl`: every policy name, `root` and `default` included, sorted. Sent as
- * `GET ?list=true`, which the core takes the same way and no HTTP proxy refuses.
- */
-export async function listPolicies(client: VaultClient): Promise<string[]> {
-  const reply = await client.request<{ data: { keys?: string[] } }>('GET', 'sys/policies/acl?list=true')
-  return reply.data.keys ?? []
+/** `LIST sys/policies/acl`: every policy name, `root` and `default` included, sorted. */
+export function listPolicies(client: VaultClient): Promise<string[]> {
+  return listKeys(client, 'sys/policies/acl')
 }
 
 /** `GET sys/policies/acl/<name>`: the policy text exactly as written. */

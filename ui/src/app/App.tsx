@@ -4,6 +4,7 @@ import type { SealStatus, SetupStatus } from '../api/types'
 import { ErrorMessage, StatusMessage } from '../components/Messages'
 import { usePolling } from '../lib/usePolling'
 import { CredentialsPage } from '../routes/credentials/CredentialsPage'
+import { checkouts } from '../routes/credentials/store'
 import { DatabasePage } from '../routes/database/DatabasePage'
 import { InfraPage } from '../routes/infra/InfraPage'
 import { LeasesPage } from '../routes/leases/LeasesPage'
@@ -117,10 +118,17 @@ export function App() {
     screen !== 'setup' && screen !== 'init',
   )
 
+  // Checked-out credentials (held in memory) go with the session, so whoever comes next does
+  // not see them: on sign-out, on "Seal now", and on a seal done elsewhere that polling finds.
   const signOut = () => {
+    checkouts.clear()
     setSignedIn(false)
     setLoginNotice(undefined)
   }
+  const sealed = status?.sealed === true
+  useEffect(() => {
+    if (sealed) checkouts.clear()
+  }, [sealed])
 
   return (
     <>
@@ -161,7 +169,14 @@ export function App() {
         />
       )}
       {screen === 'main' && status && (
-        <MainLayout page={page} status={status} onSealed={() => void refreshStatus()}>
+        <MainLayout
+          page={page}
+          status={status}
+          onSealed={() => {
+            checkouts.clear()
+            void refreshStatus()
+          }}
+        >
           {page === 'status' && <StatusPage status={status} onRefresh={() => void refreshStatus()} />}
           {page === 'credentials' && <CredentialsPage />}
           {page === 'leases' && <LeasesPage />}

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback } from 'react'
 import type { VaultClient } from '../api/client'
-import { messageOf } from '../lib/format'
+import { useLoad } from '../lib/useLoad'
 import { useServices } from './services'
 
 /** A capability a policy can grant on a path. */
@@ -50,24 +50,7 @@ export function useCapabilities(paths: string[]): {
 } {
   const { client } = useServices()
   const key = paths.join('\n')
-  const [caps, setCaps] = useState<CapabilityMap>()
-  const [error, setError] = useState<string>()
-  const [generation, setGeneration] = useState(0)
-
-  useEffect(() => {
-    let live = true
-    fetchCapabilities(client, key === '' ? [] : key.split('\n'))
-      .then((map) => {
-        if (!live) return
-        setCaps(map)
-        setError(undefined)
-      })
-      .catch((e: unknown) => live && setError(messageOf(e)))
-    return () => {
-      live = false
-    }
-  }, [client, key, generation])
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), [])
-  return { caps, error, reload }
+  const load = useCallback(() => fetchCapabilities(client, key === '' ? [] : key.split('\n')), [client, key])
+  const { value, message, reload } = useLoad(load)
+  return { caps: value, error: message, reload }
 }

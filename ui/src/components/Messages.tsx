@@ -1,10 +1,13 @@
 import type { ReactNode } from 'react'
 
-/** An error that is announced at once (role=alert), with optional advice under it. */
-export function ErrorMessage({ message, children }: { message: string | undefined; children?: ReactNode }) {
+/**
+ * An error that is announced at once (role=alert), with optional advice under it. `id` lets a
+ * field name it in aria-describedby.
+ */
+export function ErrorMessage({ id, message, children }: { id?: string; message: string | undefined; children?: ReactNode }) {
   if (!message) return null
   return (
-    <div className="alert alert-error" role="alert">
+    <div id={id} className="alert alert-error" role="alert">
       <p>{message}</p>
       {children}
     </div>

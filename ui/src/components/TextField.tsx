@@ -1,4 +1,5 @@
 import { useState, type InputHTMLAttributes, type ReactNode } from 'react'
+import { fieldAria, FieldNotes } from './FieldNotes'
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange' | 'type'>
 
@@ -14,16 +15,9 @@ interface TextFieldProps extends InputProps {
   secret?: boolean
 }
 
-/**
- * A labelled text input whose hint and error are read out with it: the error is linked by
- * aria-describedby and the input is marked aria-invalid, so screen readers say what is wrong
- * where it is wrong.
- */
+/** A labelled text input whose hint and error are read out with it. */
 export function TextField({ id, label, value, onChange, hint, error, secret, ...input }: TextFieldProps) {
   const [shown, setShown] = useState(false)
-  const hintId = hint ? `${id}-hint` : undefined
-  const errorId = error ? `${id}-error` : undefined
-  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -33,8 +27,7 @@ export function TextField({ id, label, value, onChange, hint, error, secret, ...
           type={secret && !shown ? 'password' : 'text'}
           value={value}
           onChange={(e) => onChange(e.target.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy}
+          {...fieldAria(id, hint, error)}
           spellCheck={false}
           autoComplete="off"
           {...input}
@@ -50,16 +43,7 @@ export function TextField({ id, label, value, onChange, hint, error, secret, ...
           </button>
         )}
       </div>
-      {hint && (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   )
 }

@@ -3,15 +3,16 @@ import { deniedReason, type CapabilityMap } from '../../app/capabilities'
 import { useServices } from '../../app/services'
 import { credsCall, credsPath, renewCall, type DatabaseMount, type RoleRef } from '../../api/credentials'
 import { ChoiceGroup } from '../../components/ChoiceGroup'
+import { DurationField } from '../../components/DurationField'
 import { Equivalent } from '../../components/Equivalent'
 import { GatedButton } from '../../components/GatedButton'
 import { ErrorMessage, StatusMessage } from '../../components/Messages'
+import { formatSpan, splitSeconds, type DurationDraft } from '../../lib/duration'
 import { messageOf } from '../../lib/format'
 import { checkOut, loadRoleDetails, type RoleDetails } from './checkout'
 import { RoleByName } from './RoleByName'
 import { checkouts } from './store'
-import { chooseTtl, draftFor, formatSpan, type TtlChoice, type TtlDraft } from './ttl'
-import { TtlPicker } from './TtlPicker'
+import { chooseTtl, ttlHint, type TtlChoice } from './ttl'
 
 interface CheckoutFormProps {
   mounts: DatabaseMount[]
@@ -25,7 +26,7 @@ export function CheckoutForm({ mounts, roles, caps, onAddRole }: CheckoutFormPro
   const { client, platform } = useServices()
   const [selected, setSelected] = useState<string>()
   const [details, setDetails] = useState<RoleDetails>()
-  const [draft, setDraft] = useState<TtlDraft>()
+  const [draft, setDraft] = useState<DurationDraft>()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string>()
   const [done, setDone] = useState<string>()
@@ -61,7 +62,7 @@ export function CheckoutForm({ mounts, roles, caps, onAddRole }: CheckoutFormPro
   }, [path, detailsOf])
 
   const limits = details?.limits
-  const ttlDraft = draft ?? draftFor(limits?.defaultTtl)
+  const ttlDraft = draft ?? splitSeconds(limits?.defaultTtl)
   const choice: TtlChoice = limits ? chooseTtl(ttlDraft, limits) : { capped: false }
 
   const submit = (e: FormEvent) => {
@@ -112,7 +113,18 @@ export function CheckoutForm({ mounts, roles, caps, onAddRole }: CheckoutFormPro
         ) : (
           <p className="hint">No role to offer yet: type a role’s name below.</p>
         )}
-        {role && limits && <TtlPicker draft={ttlDraft} limits={limits} choice={choice} onChange={setDraft} />}
+        {role && limits && (
+          <DurationField
+            id="cred-ttl"
+            label="Time to live"
+            unitLabel="Unit"
+            inputMode="decimal"
+            value={ttlDraft}
+            onChange={setDraft}
+            error={choice.error}
+            hint={ttlHint(limits, choice)}
+          />
+        )}
         {role && details && !limits && (
           <p className="hint">
             The credential gets the role’s default TTL: the role’s TTL limits cannot be read with this token.

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { isRoleName, type DatabaseMount, type RoleRef } from '../../api/credentials'
 import { focusById } from '../../components/focus'
+import { SelectField } from '../../components/SelectField'
 import { TextField } from '../../components/TextField'
 
 /**
@@ -37,16 +38,13 @@ export function RoleByName({ mounts, startOpen, onAdd }: RoleByNameProps) {
       <summary>Role not listed?</summary>
       <form onSubmit={submit} noValidate className="field-row role-by-name">
         {mounts.length > 1 && (
-          <div className="field">
-            <label htmlFor="cred-role-mount">Mount</label>
-            <select id="cred-role-mount" value={mount} onChange={(e) => setMount(e.target.value)}>
-              {mounts.map((m) => (
-                <option key={m.path} value={m.path}>
-                  {m.path}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="cred-role-mount"
+            label="Mount"
+            value={mount}
+            options={mounts.map((m) => ({ value: m.path, label: m.path }))}
+            onChange={setMount}
+          />
         )}
         <TextField
           id="cred-role-name"

@@ -149,7 +149,7 @@ describe('discoverRoles', () => {
     const { client, asked } = serving(
       {
         'GET sys/internal/ui/mounts': mounts,
-        'LIST database/roles': [200, { data: { keys: ['writer', 'readonly'] } }],
+        'GET database/roles?list=true': [200, { data: { keys: ['writer', 'readonly'] } }],
         'GET sys/internal/ui/resultant-acl': [200, { data: { root: true, exact_paths: {}, glob_paths: {} } }],
       },
       { 'database/roles': ['root'], 'database/roles/': ['root'] },
@@ -183,10 +183,10 @@ describe('discoverRoles', () => {
     expect(seen).toEqual(['GET sys/internal/ui/mounts', 'GET sys/internal/ui/resultant-acl'])
   })
 
-  it('tries the LIST when the capabilities cannot be asked, and reports its error', async () => {
+  it('tries the list when the capabilities cannot be asked, and reports its error', async () => {
     const { client } = serving({
       'GET sys/internal/ui/mounts': mounts,
-      'LIST database/roles': [500, { errors: ['storage unavailable'] }],
+      'GET database/roles?list=true': [500, { errors: ['storage unavailable'] }],
     })
     expect(await discoverRoles(client)).toEqual({
       mounts: [mount],

@@ -1,12 +1,6 @@
-import { VaultError, type VaultClient } from '../../api/client'
-import {
-  readConnectionUrl,
-  readCreds,
-  readRole,
-  renewLease,
-  type DatabaseMount,
-  type RoleRef,
-} from '../../api/credentials'
+import { isDenied, type VaultClient } from '../../api/client'
+import { readConnectionUrl, readCreds, readRole, type DatabaseMount, type RoleRef } from '../../api/credentials'
+import { renewLease } from '../../api/leases'
 import { messageOf } from '../../lib/format'
 import { allowedPaths } from './roles'
 import type { NewCheckout } from './store'
@@ -25,7 +19,7 @@ export interface RoleDetails {
 /** Why `path` gave nothing: `error` undefined means the policies do not allow reading it. */
 function unreadable(path: string, error: unknown): string {
   const why =
-    error === undefined || (error instanceof VaultError && error.status === 403)
+    error === undefined || isDenied(error)
       ? `Your token may not read ${path}`
       : `${path} could not be read (${messageOf(error)})`
   return `${why}, so the database host is not known here: connect with the username and password.`

@@ -1,4 +1,4 @@
-import { VaultError, type VaultClient } from '../../api/client'
+import { isDenied, type VaultClient } from '../../api/client'
 import {
   listDatabaseMounts,
   listRoles,
@@ -75,7 +75,7 @@ export async function discoverRoles(client: VaultClient): Promise<Discovery> {
 
 /** Why a mount's roles are not listed: `error` undefined means the policies do not allow it. */
 function listNote(mount: string, error: unknown): string {
-  if (error === undefined || (error instanceof VaultError && error.status === 403)) {
+  if (error === undefined || isDenied(error)) {
     return `Your token may not list the roles of ${mount}: the roles offered are the ones its policies name; type another under “Role not listed?”.`
   }
   return `The roles of ${mount} could not be listed: ${messageOf(error)}`

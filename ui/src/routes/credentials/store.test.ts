@@ -181,6 +181,30 @@ describe('checkout store', () => {
     expect(store.getSnapshot().notifyFailure).toBeUndefined()
   })
 
+  it('clears everything at sign-out: secrets dropped, timers stopped, no warning later', async () => {
+    const { store, timers, sent, notify } = setup()
+    let changes = 0
+    store.subscribe(() => (changes += 1))
+    store.add(credential, notify)
+    store.add({ ...credential, leaseId: 'database/creds/readonly/def', duration: 60 }, async () => {
+      throw new Error('blocked')
+    })
+    timers.advance(55_000)
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(store.getSnapshot().notifyFailure).toBe('blocked')
+    expect(timers.pending()).toBe(2)
+    const before = changes
+    store.clear()
+    expect(store.getSnapshot()).toEqual({ checkouts: [] })
+    expect(JSON.stringify(store.getSnapshot())).not.toContain('S3cret-pw')
+    expect(timers.pending()).toBe(0)
+    expect(changes).toBe(before + 1)
+    timers.advance(7_200_000)
+    expect(sent).toEqual([])
+    expect(store.getSnapshot()).toEqual({ checkouts: [] })
+  })
+
   it('tells subscribers of every change, and records the display time once', () => {
     const { store, notify } = setup()
     let changes = 0

@@ -1,7 +1,8 @@
 import { useSyncExternalStore } from 'react'
 import type { RoleRef } from '../../api/credentials'
+import { formatSpan } from '../../lib/duration'
 import { messageOf } from '../../lib/format'
-import { formatClock, formatSpan, secondsLeft } from './ttl'
+import { formatClock, secondsLeft } from './ttl'
 
 /**
  * The credentials checked out in this window. Module-level and in memory only (never storage
@@ -201,6 +202,18 @@ export function createCheckoutStore(timers: Timers) {
       disarm(id)
       notifiers.delete(id)
       publish({ ...snapshot, checkouts: snapshot.checkouts.filter((c) => c.id !== id) })
+    },
+
+    /**
+     * Forgets every credential at once: timers stopped, passwords dropped. For signing out and
+     * sealing, after which the next person at this window must not see them.
+     */
+    clear() {
+      for (const handle of handles.values()) timers.clearTimeout(handle)
+      handles.clear()
+      notifiers.clear()
+      notifyFailed = false
+      publish({ checkouts: [] })
     },
 
     dismissNotifyFailure() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chooseTtl, draftFor, formatClock, formatSpan, secondsLeft, ttlLimits, validUntil } from './ttl'
+import { chooseTtl, formatClock, secondsLeft, ttlHint, ttlLimits, validUntil } from './ttl'
 
 const role = { db_name: 'pg', default_ttl: 3600, max_ttl: 86400 }
 const mount = { path: 'database/', defaultLeaseTtl: 0, maxLeaseTtl: 0 }
@@ -11,18 +11,6 @@ describe('ttlLimits', () => {
     expect(ttlLimits(role, { ...mount, maxLeaseTtl: 1800 })).toEqual({ defaultTtl: 1800, maxTtl: 1800 })
     expect(ttlLimits({ ...role, max_ttl: 0 }, undefined)).toEqual({ defaultTtl: 3600 })
     expect(ttlLimits({ ...role, default_ttl: 0, max_ttl: 0 }, mount)).toEqual({})
-  })
-})
-
-describe('draftFor', () => {
-  it('uses the largest unit that holds the default whole', () => {
-    expect(draftFor(3600)).toEqual({ amount: '1', unit: 'h' })
-    expect(draftFor(86400)).toEqual({ amount: '24', unit: 'h' })
-    expect(draftFor(3 * 86400)).toEqual({ amount: '3', unit: 'd' })
-    expect(draftFor(5400)).toEqual({ amount: '90', unit: 'm' })
-    expect(draftFor(90)).toEqual({ amount: '90', unit: 's' })
-    expect(draftFor(20)).toEqual({ amount: '20', unit: 's' })
-    expect(draftFor(undefined)).toEqual({ amount: '', unit: 'h' })
   })
 })
 
@@ -58,19 +46,19 @@ describe('chooseTtl', () => {
   })
 })
 
-describe('countdown', () => {
-  it('gives the two largest units, without zeros', () => {
-    expect(formatSpan(3552)).toBe('59 min 12 s')
-    expect(formatSpan(3600)).toBe('1 h')
-    expect(formatSpan(3661)).toBe('1 h 1 min')
-    expect(formatSpan(59)).toBe('59 s')
-    expect(formatSpan(120)).toBe('2 min')
-    expect(formatSpan(86400)).toBe('1 day')
-    expect(formatSpan(2 * 86400 + 3 * 3600 + 5)).toBe('2 days 3 h')
-    expect(formatSpan(0)).toBe('0 s')
-    expect(formatSpan(-5)).toBe('0 s')
+describe('ttlHint', () => {
+  it("states the role's bounds, and the max when the amount was lowered to it", () => {
+    const limits = { defaultTtl: 3600, maxTtl: 86400 }
+    expect(ttlHint(limits, chooseTtl({ amount: '1', unit: 'h' }, limits))).toBe('Default 1 h; at most 1 day.')
+    expect(ttlHint(limits, chooseTtl({ amount: '3', unit: 'd' }, limits))).toBe(
+      'Default 1 h; at most 1 day. The role allows no more, so the credential gets 1 day.',
+    )
+    expect(ttlHint({}, chooseTtl({ amount: '', unit: 'h' }, {}))).toBe('Empty for the default TTL.')
+    expect(ttlHint({ maxTtl: 7200 }, { capped: false })).toBe('Empty for the default TTL; at most 2 h.')
   })
+})
 
+describe('countdown', () => {
   it('counts a started second as left', () => {
     expect(secondsLeft(10_000, 0)).toBe(10)
     expect(secondsLeft(10_000, 9_001)).toBe(1)

@@ -1,24 +1,5 @@
 import type { DatabaseMount, RoleInfo } from '../../api/credentials'
-
-/** The TTL picker's units. */
-export type TtlUnit = 's' | 'm' | 'h' | 'd'
-
-export const UNITS: readonly { value: TtlUnit; label: string; seconds: number }[] = [
-  { value: 's', label: 'seconds', seconds: 1 },
-  { value: 'm', label: 'minutes', seconds: 60 },
-  { value: 'h', label: 'hours', seconds: 3600 },
-  { value: 'd', label: 'days', seconds: 86400 },
-]
-
-function unitSeconds(unit: TtlUnit): number {
-  return UNITS.find((u) => u.value === unit)?.seconds ?? 3600
-}
-
-/** What the picker holds: the number as typed, and its unit. */
-export interface TtlDraft {
-  amount: string
-  unit: TtlUnit
-}
+import { draftSeconds, formatSpan, type DurationDraft } from '../../lib/duration'
 
 /** A role's TTLs in seconds; undefined when not known (the server's own, or not readable). */
 export interface TtlLimits {
@@ -39,15 +20,6 @@ export function ttlLimits(role: RoleInfo, mount: DatabaseMount | undefined): Ttl
   return { ...(defaultTtl !== undefined ? { defaultTtl } : {}), ...(maxTtl !== undefined ? { maxTtl } : {}) }
 }
 
-/** The picker's starting value: the default TTL in the largest unit that holds it whole. */
-export function draftFor(seconds: number | undefined): TtlDraft {
-  if (!seconds) return { amount: '', unit: 'h' }
-  if (seconds % 86400 === 0 && seconds >= 2 * 86400) return { amount: String(seconds / 86400), unit: 'd' }
-  if (seconds % 3600 === 0) return { amount: String(seconds / 3600), unit: 'h' }
-  if (seconds % 60 === 0) return { amount: String(seconds / 60), unit: 'm' }
-  return { amount: String(seconds), unit: 's' }
-}
-
 /** What the picker asks for. */
 export interface TtlChoice {
   /** The TTL the credential gets (undefined: the default, which is not known). */
@@ -60,33 +32,27 @@ export interface TtlChoice {
 }
 
 /** The TTL the picker asks for, clamped to the max TTL; an empty amount is the default. */
-export function chooseTtl(draft: TtlDraft, limits: TtlLimits): TtlChoice {
-  const text = draft.amount.trim()
-  if (text === '') return { ...(limits.defaultTtl !== undefined ? { seconds: limits.defaultTtl } : {}), capped: false }
-  const amount = Number(text)
-  if (!Number.isFinite(amount) || amount <= 0) return { capped: false, error: 'Enter a number greater than 0.' }
-  const asked = Math.max(1, Math.round(amount * unitSeconds(draft.unit)))
+export function chooseTtl(draft: DurationDraft, limits: TtlLimits): TtlChoice {
+  const amount = draftSeconds(draft, { decimals: true })
+  if (amount === 'blank') return { ...(limits.defaultTtl !== undefined ? { seconds: limits.defaultTtl } : {}), capped: false }
+  if (amount === 'invalid' || amount <= 0) return { capped: false, error: 'Enter a number greater than 0.' }
+  const asked = Math.max(1, Math.round(amount))
   const capped = limits.maxTtl !== undefined && asked > limits.maxTtl
   const seconds = capped && limits.maxTtl !== undefined ? limits.maxTtl : asked
   return { seconds, capped, ...(seconds !== limits.defaultTtl ? { renewTo: seconds } : {}) }
 }
 
-/** A span in its two largest units, leaving out zeros: `59 min 12 s`, `1 h`, `2 days 3 h`. */
-export function formatSpan(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds))
-  const parts: [number, string][] = [
-    [Math.floor(s / 86400), 'day'],
-    [Math.floor((s % 86400) / 3600), 'h'],
-    [Math.floor((s % 3600) / 60), 'min'],
-    [s % 60, 's'],
+/** The picker's hint: the role's bounds, and what the credential gets when the amount was over the max. */
+export function ttlHint(limits: TtlLimits, choice: TtlChoice): string {
+  const bounds = [
+    limits.defaultTtl !== undefined ? `Default ${formatSpan(limits.defaultTtl)}` : 'Empty for the default TTL',
+    limits.maxTtl !== undefined ? `at most ${formatSpan(limits.maxTtl)}` : undefined,
   ]
-  const first = parts.findIndex(([n]) => n > 0)
-  if (first === -1) return '0 s'
-  return parts
-    .slice(first, first + 2)
-    .filter(([n]) => n > 0)
-    .map(([n, unit]) => (unit === 'day' ? `${n} ${n === 1 ? 'day' : 'days'}` : `${n} ${unit}`))
-    .join(' ')
+    .filter(Boolean)
+    .join('; ')
+  return choice.capped && choice.seconds !== undefined
+    ? `${bounds}. The role allows no more, so the credential gets ${formatSpan(choice.seconds)}.`
+    : `${bounds}.`
 }
 
 function two(n: number): string {

@@ -3,6 +3,7 @@ import { writeConnection, writeConnectionCall, type ConnectionRead } from '../..
 import { deniedReason, useCapabilities } from '../../app/capabilities'
 import { useServices } from '../../app/services'
 import { Checkbox } from '../../components/Checkbox'
+import { DurationField } from '../../components/DurationField'
 import { Equivalent } from '../../components/Equivalent'
 import { focusById } from '../../components/focus'
 import { GatedButton } from '../../components/GatedButton'
@@ -20,7 +21,6 @@ import {
 import { urlHasPassword } from './connectionUrl'
 import { useDebounced } from './hooks'
 import { nameError } from './names'
-import { TtlField } from './TtlField'
 
 const FIELD_ORDER: ConnectionField[] = ['name', 'connection_url', 'username', 'password', 'max_open', 'max_idle', 'lifetime']
 
@@ -165,7 +165,7 @@ export function ConnectionForm({ mount, name, stored, onSaved }: ConnectionFormP
             hint="Kept open between requests; 0 keeps as many as may be open."
           />
         </div>
-        <TtlField
+        <DurationField
           id="db-conn-lifetime"
           label="Maximum connection lifetime"
           unitLabel="Unit for the lifetime"

@@ -1,12 +1,10 @@
 import { useCallback } from 'react'
 import { readConnection } from '../../api/database'
-import { hrefOf } from '../../app/router'
 import { useServices } from '../../app/services'
-import { ErrorMessage, StatusMessage } from '../../components/Messages'
-import { PageHeading } from '../../components/PageHeading'
 import { ConnectionActions } from './ConnectionActions'
 import { ConnectionForm } from './ConnectionForm'
-import { errorText, useLoad } from './hooks'
+import { useLoad } from '../../lib/useLoad'
+import { ItemHeader } from './ItemHeader'
 
 /** A new connection (no `name`), or one stored connection with its actions. */
 export function ConnectionPage({ mount, name, onDone }: { mount: string; name?: string | undefined; onDone(text: string): void }) {
@@ -18,25 +16,17 @@ export function ConnectionPage({ mount, name, onDone }: { mount: string; name?: 
 
   return (
     <>
-      <p>
-        <a href={hrefOf('database')}>← Database</a>
-      </p>
-      <PageHeading>
-        {name ? (
-          <>
-            Connection <span className="mono">{name}</span>
-          </>
-        ) : (
-          'New connection'
-        )}
-      </PageHeading>
-      <p className="lead">
-        In mount <span className="mono">{mount}/</span>. How Strongroom reaches PostgreSQL as the administrator that
-        creates and drops users.
-      </p>
-      <ErrorMessage message={errorText(stored.error, `${mount}/config/${name ?? ''}`)} />
-      <StatusMessage>{name && stored.loading ? 'Loading the connection…' : undefined}</StatusMessage>
-      {missing && <ErrorMessage message={`There is no connection named ${name} in ${mount}/.`} />}
+      <ItemHeader
+        kind="Connection"
+        name={name}
+        newTitle="New connection"
+        mount={mount}
+        about="How Strongroom reaches PostgreSQL as the administrator that creates and drops users."
+        path={`${mount}/config/${name ?? ''}`}
+        error={stored.error}
+        status={name && stored.loading ? 'Loading the connection…' : undefined}
+        missing={missing}
+      />
       {(!name || stored.value) && !stored.loading && (
         <ConnectionForm
           mount={mount}

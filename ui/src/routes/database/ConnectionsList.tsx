@@ -1,30 +1,22 @@
 import type { ConnectionRead } from '../../api/database'
 import { hrefOf } from '../../app/router'
-import { ErrorMessage } from '../../components/Messages'
 import { maskUrl } from './connectionUrl'
+import { ListSection } from './ListSection'
 import type { ListState } from './MountSection'
 
 /** The connections of one mount with their key facts, linking to their editor. */
 export function ConnectionsList({ mount, state }: { mount: string; state: ListState<ConnectionRead> }) {
   return (
-    <div className="db-list">
-      <div className="db-list-header">
-        <h3>Connections</h3>
-        <a className="db-button-link" href={hrefOf('database', 'connections', mount)}>
-          Add connection
-        </a>
-      </div>
-      {state === undefined && <p className="hint">Loading connections…</p>}
-      {state && 'denied' in state && (
-        <p className="db-denied">
-          The connections of {mount}/ cannot be listed. {state.denied}
-        </p>
-      )}
-      {state && 'error' in state && <ErrorMessage message={state.error} />}
-      {state && 'rows' in state && state.rows.length === 0 && (
-        <p className="hint">No connections yet. Add one to tell Strongroom how to reach PostgreSQL as an administrator.</p>
-      )}
-      {state && 'rows' in state && state.rows.length > 0 && (
+    <ListSection
+      title="Connections"
+      addLabel="Add connection"
+      addHref={hrefOf('database', 'connections', mount)}
+      state={state}
+      loadingText="Loading connections…"
+      deniedText={`The connections of ${mount}/ cannot be listed.`}
+      emptyText="No connections yet. Add one to tell Strongroom how to reach PostgreSQL as an administrator."
+    >
+      {(rows) => (
         <table className="db-table">
           <thead>
             <tr>
@@ -35,7 +27,7 @@ export function ConnectionsList({ mount, state }: { mount: string; state: ListSt
             </tr>
           </thead>
           <tbody>
-            {state.rows.map(({ name, read, error }) => (
+            {rows.map(({ name, read, error }) => (
               <tr key={name}>
                 <th scope="row">
                   <a href={hrefOf('database', 'connections', mount, name)}>{name}</a>
@@ -56,6 +48,6 @@ export function ConnectionsList({ mount, state }: { mount: string; state: ListSt
           </tbody>
         </table>
       )}
-    </div>
+    </ListSection>
   )
 }

@@ -1,5 +1,6 @@
 import type { DryRunResult } from '../../api/database'
 import { ErrorMessage, StatusMessage } from '../../components/Messages'
+import { Rendered } from './RolePreview'
 
 /** The last trial: what it ran (or PostgreSQL's complaint), and whether the form changed since. */
 export interface Trial {
@@ -34,18 +35,8 @@ export function DryRunPanel({ trial, currentKey }: { trial: Trial | undefined; c
             PostgreSQL created <span className="mono">{trial.result.username}</span> with the creation statements and
             dropped it with the revocation statements, in a transaction that was rolled back. Nothing was saved.
           </p>
-          <figure className="db-rendered">
-            <figcaption id="db-trial-creation">Sent to create the trial user</figcaption>
-            <pre tabIndex={0} aria-labelledby="db-trial-creation">
-              {trial.result.creation_statements}
-            </pre>
-          </figure>
-          <figure className="db-rendered">
-            <figcaption id="db-trial-revocation">Sent to drop the trial user</figcaption>
-            <pre tabIndex={0} aria-labelledby="db-trial-revocation">
-              {trial.result.revocation_statements}
-            </pre>
-          </figure>
+          <Rendered id="db-trial-creation" title="Sent to create the trial user" sql={trial.result.creation_statements} />
+          <Rendered id="db-trial-revocation" title="Sent to drop the trial user" sql={trial.result.revocation_statements} />
         </div>
       )}
     </div>

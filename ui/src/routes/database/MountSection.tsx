@@ -1,6 +1,6 @@
 import { useCallback } from 'react'
+import { isDenied } from '../../api/client'
 import {
-  isDenied,
   listConnections,
   listRoles,
   liveCredentials,
@@ -13,8 +13,8 @@ import {
 import { deniedReason, useCapabilities, type CapabilityMap } from '../../app/capabilities'
 import { useServices } from '../../app/services'
 import { messageOf } from '../../lib/format'
+import { useLoad } from '../../lib/useLoad'
 import { ConnectionsList } from './ConnectionsList'
-import { useLoad } from './hooks'
 import { RolesList } from './RolesList'
 
 /** One listed item and what reading it gave (a token may list without reading). */

@@ -3,8 +3,9 @@ import { listDatabaseMounts } from '../../api/database'
 import { useServices } from '../../app/services'
 import { ErrorMessage, StatusMessage } from '../../components/Messages'
 import { PageHeading } from '../../components/PageHeading'
+import { useLoad } from '../../lib/useLoad'
 import { EnableMount } from './EnableMount'
-import { errorText, useLoad } from './hooks'
+import { errorText } from './hooks'
 import { MountSection } from './MountSection'
 
 /** Every database mount with its connections and roles; enabling the engine when there is none. */

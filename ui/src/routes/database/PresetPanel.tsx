@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { Checkbox } from '../../components/Checkbox'
+import { SelectField } from '../../components/SelectField'
 import { TextField } from '../../components/TextField'
 import { applyPreset, PRESETS, type PresetId } from './presets'
 
@@ -8,25 +9,19 @@ export function PresetPanel({ onApply }: { onApply(statements: ReturnType<typeof
   const [preset, setPreset] = useState<PresetId>('readonly')
   const [schema, setSchema] = useState('public')
   const [explicit, setExplicit] = useState(false)
-  const hint = PRESETS.find((p) => p.id === preset)?.hint
 
   return (
     <fieldset className="subform db-presets">
       <legend>Presets</legend>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="db-role-preset">Preset</label>
-          <select id="db-role-preset" className="db-select" value={preset} onChange={(e) => setPreset(e.target.value as PresetId)} aria-describedby="db-role-preset-hint">
-            {PRESETS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-          <p id="db-role-preset-hint" className="field-hint">
-            {hint}
-          </p>
-        </div>
+        <SelectField
+          id="db-role-preset"
+          label="Preset"
+          value={preset}
+          options={PRESETS.map((p) => ({ value: p.id, label: p.label }))}
+          onChange={(id) => setPreset(id)}
+          hint={PRESETS.find((p) => p.id === preset)?.hint}
+        />
         <TextField
           id="db-role-schema"
           label="Schema"

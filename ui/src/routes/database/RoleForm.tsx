@@ -4,21 +4,23 @@ import { deniedReason, useCapabilities } from '../../app/capabilities'
 import { hrefOf } from '../../app/router'
 import { useServices } from '../../app/services'
 import { Checkbox } from '../../components/Checkbox'
+import { DurationField } from '../../components/DurationField'
 import { Equivalent } from '../../components/Equivalent'
 import { focusById } from '../../components/focus'
 import { GatedButton } from '../../components/GatedButton'
 import { ErrorMessage } from '../../components/Messages'
+import { SelectField } from '../../components/SelectField'
 import { TextField } from '../../components/TextField'
 import { messageOf } from '../../lib/format'
+import { useLoad } from '../../lib/useLoad'
 import { DryRunPanel, type Trial } from './DryRunPanel'
-import { useDebounced, useLoad } from './hooks'
+import { useDebounced } from './hooks'
 import { nameError, roleAllowed } from './names'
 import { PresetPanel } from './PresetPanel'
 import { bodyKey, draftFromRole, newRoleDraft, roleBody, type RoleDraft, type RoleField } from './roleForm'
 import { RolePreview } from './RolePreview'
 import { StatementEditor } from './StatementEditor'
 import { ttlSeconds } from './ttl'
-import { TtlField } from './TtlField'
 
 const FIELD_ORDER: RoleField[] = ['name', 'db_name', 'creation', 'default_ttl', 'max_ttl']
 
@@ -132,38 +134,25 @@ export function RoleForm({ mount, name, stored, connections, mountTtl, onSaved }
         />
       )}
       {options ? (
-        <div className="field">
-          <label htmlFor="db-role-db_name">Connection</label>
-          <select
-            id="db-role-db_name"
-            className="db-select"
-            value={draft.db_name}
-            onChange={(e) => set('db_name')(e.target.value)}
-            aria-invalid={errors.db_name ? true : undefined}
-            aria-describedby={errors.db_name ? 'db-role-db_name-error db-role-db_name-hint' : 'db-role-db_name-hint'}
-          >
-            <option value="">Choose a connection…</option>
-            {options.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-          <p id="db-role-db_name-hint" className="field-hint">
-            The database the users are created in. Its allowed roles must include this role’s name.
-            {options.length === 0 && (
-              <>
-                {' '}
-                This mount has no connections yet: <a href={hrefOf('database', 'connections', mount)}>add one</a> first.
-              </>
-            )}
-          </p>
-          {errors.db_name && (
-            <p id="db-role-db_name-error" className="field-error" role="alert">
-              {errors.db_name}
-            </p>
-          )}
-        </div>
+        <SelectField
+          id="db-role-db_name"
+          label="Connection"
+          value={draft.db_name}
+          options={[{ value: '', label: 'Choose a connection…' }, ...options.map((c) => ({ value: c, label: c }))]}
+          onChange={set('db_name')}
+          error={errors.db_name}
+          hint={
+            <>
+              The database the users are created in. Its allowed roles must include this role’s name.
+              {options.length === 0 && (
+                <>
+                  {' '}
+                  This mount has no connections yet: <a href={hrefOf('database', 'connections', mount)}>add one</a> first.
+                </>
+              )}
+            </>
+          }
+        />
       ) : (
         <TextField
           id="db-role-db_name"
@@ -245,7 +234,7 @@ export function RoleForm({ mount, name, stored, connections, mountTtl, onSaved }
       </Checkbox>
 
       <div className="field-row">
-        <TtlField
+        <DurationField
           id="db-role-default_ttl"
           label="Default TTL"
           unitLabel="Unit for the default"
@@ -254,7 +243,7 @@ export function RoleForm({ mount, name, stored, connections, mountTtl, onSaved }
           error={errors.default_ttl}
           hint="How long a credential lives unless renewed. Empty: the mount's default."
         />
-        <TtlField
+        <DurationField
           id="db-role-max_ttl"
           label="Maximum TTL"
           unitLabel="Unit for the maximum"

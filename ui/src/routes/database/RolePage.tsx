@@ -8,15 +8,14 @@ import {
   send,
 } from '../../api/database'
 import { deniedReason, useCapabilities } from '../../app/capabilities'
-import { hrefOf } from '../../app/router'
 import { useServices } from '../../app/services'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Equivalent } from '../../components/Equivalent'
 import { GatedButton } from '../../components/GatedButton'
-import { ErrorMessage, StatusMessage } from '../../components/Messages'
-import { PageHeading } from '../../components/PageHeading'
+import { ErrorMessage } from '../../components/Messages'
 import { messageOf } from '../../lib/format'
-import { errorText, useLoad } from './hooks'
+import { useLoad } from '../../lib/useLoad'
+import { ItemHeader } from './ItemHeader'
 import { RoleForm } from './RoleForm'
 
 /** A new role (no `name`), or one stored role with Delete. */
@@ -33,30 +32,22 @@ export function RolePage({ mount, name, onDone }: { mount: string; name?: string
       return { role, connections, mountTtl: mounts.find((m) => m.path === mount)?.defaultLeaseTtl ?? 0 }
     }, [client, mount, name]),
   )
-  const ready = loaded.value && !loaded.loading
+  const ready = loaded.value !== undefined && !loaded.loading
   const missing = name !== undefined && ready && !loaded.value?.role
 
   return (
     <>
-      <p>
-        <a href={hrefOf('database')}>← Database</a>
-      </p>
-      <PageHeading>
-        {name ? (
-          <>
-            Role <span className="mono">{name}</span>
-          </>
-        ) : (
-          'New role'
-        )}
-      </PageHeading>
-      <p className="lead">
-        In mount <span className="mono">{mount}/</span>. Every checkout of a role runs its creation statements to make a
-        new PostgreSQL user, dropped again when the lease ends.
-      </p>
-      <ErrorMessage message={errorText(loaded.error, `${mount}/roles/${name ?? ''}`)} />
-      <StatusMessage>{loaded.loading ? 'Loading…' : undefined}</StatusMessage>
-      {missing && <ErrorMessage message={`There is no role named ${name} in ${mount}/.`} />}
+      <ItemHeader
+        kind="Role"
+        name={name}
+        newTitle="New role"
+        mount={mount}
+        about="Every checkout of a role runs its creation statements to make a new PostgreSQL user, dropped again when the lease ends."
+        path={`${mount}/roles/${name ?? ''}`}
+        error={loaded.error}
+        status={loaded.loading ? 'Loading…' : undefined}
+        missing={missing}
+      />
       {ready && !missing && loaded.value && (
         <RoleForm
           mount={mount}

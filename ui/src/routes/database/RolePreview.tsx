@@ -1,10 +1,10 @@
+import { vaultDuration } from '../../lib/duration'
 import { defaultRevocation, exampleSubstitutions, renderStatements } from './preview'
 import { RENEW_STATEMENTS } from './presets'
 import type { RoleDraft } from './roleForm'
-import { formatTtl } from './ttl'
 
-/** One rendered statement list. */
-function Rendered({ id, title, sql, note }: { id: string; title: string; sql: string; note?: string }) {
+/** Statements as they are run, under their title. */
+export function Rendered({ id, title, sql, note }: { id: string; title: string; sql: string; note?: string }) {
   return (
     <figure className="db-rendered">
       <figcaption id={id}>
@@ -31,7 +31,7 @@ export function RolePreview({ draft, ttlSeconds, ttlSource }: { draft: RoleDraft
       <h3 id="db-preview-title">Preview</h3>
       <p className="hint">
         For a credential checked out now: user <span className="mono">{subs.name}</span>, password shown as [password],
-        expiration {subs.expiration} (now + {formatTtl(ttlSeconds)} {ttlSource} + 5 s). The real username has other random
+        expiration {subs.expiration} (now + {vaultDuration(ttlSeconds)} {ttlSource} + 5 s). The real username has other random
         characters, and the display name of the token that checks it out.
       </p>
       <Rendered id="db-preview-creation" title="Creation" sql={renderStatements([draft.creation], subs)} />

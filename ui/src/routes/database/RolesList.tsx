@@ -1,8 +1,8 @@
 import type { RoleRead } from '../../api/database'
 import { hrefOf } from '../../app/router'
-import { ErrorMessage } from '../../components/Messages'
+import { vaultDuration } from '../../lib/duration'
+import { ListSection } from './ListSection'
 import type { ListState } from './MountSection'
-import { formatTtl } from './ttl'
 
 /** The roles of one mount with their connection and TTLs, linking to their editor and to checkout. */
 export function RolesList({
@@ -15,24 +15,16 @@ export function RolesList({
   counts: Record<string, number> | undefined
 }) {
   return (
-    <div className="db-list">
-      <div className="db-list-header">
-        <h3>Roles</h3>
-        <a className="db-button-link" href={hrefOf('database', 'roles', mount)}>
-          Add role
-        </a>
-      </div>
-      {state === undefined && <p className="hint">Loading roles…</p>}
-      {state && 'denied' in state && (
-        <p className="db-denied">
-          The roles of {mount}/ cannot be listed. {state.denied}
-        </p>
-      )}
-      {state && 'error' in state && <ErrorMessage message={state.error} />}
-      {state && 'rows' in state && state.rows.length === 0 && (
-        <p className="hint">No roles yet. A role says which statements create a user, and for how long it lives.</p>
-      )}
-      {state && 'rows' in state && state.rows.length > 0 && (
+    <ListSection
+      title="Roles"
+      addLabel="Add role"
+      addHref={hrefOf('database', 'roles', mount)}
+      state={state}
+      loadingText="Loading roles…"
+      deniedText={`The roles of ${mount}/ cannot be listed.`}
+      emptyText="No roles yet. A role says which statements create a user, and for how long it lives."
+    >
+      {(rows) => (
         <table className="db-table">
           <thead>
             <tr>
@@ -47,7 +39,7 @@ export function RolesList({
             </tr>
           </thead>
           <tbody>
-            {state.rows.map(({ name, read, error }) => (
+            {rows.map(({ name, read, error }) => (
               <tr key={name}>
                 <th scope="row">
                   <a href={hrefOf('database', 'roles', mount, name)}>{name}</a>
@@ -55,8 +47,8 @@ export function RolesList({
                 {read ? (
                   <>
                     <td className="mono">{read.db_name}</td>
-                    <td>{formatTtl(read.default_ttl, 'mount default')}</td>
-                    <td>{formatTtl(read.max_ttl, 'mount maximum')}</td>
+                    <td>{read.default_ttl ? vaultDuration(read.default_ttl) : 'mount default'}</td>
+                    <td>{read.max_ttl ? vaultDuration(read.max_ttl) : 'mount maximum'}</td>
                   </>
                 ) : (
                   <td colSpan={3} className="hint">
@@ -74,6 +66,6 @@ export function RolesList({
           </tbody>
         </table>
       )}
-    </div>
+    </ListSection>
   )
 }

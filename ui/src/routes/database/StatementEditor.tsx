@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { fieldAria, FieldNotes } from '../../components/FieldNotes'
 
 interface StatementEditorProps {
   id: string
@@ -13,8 +14,6 @@ interface StatementEditorProps {
 
 /** A monospace SQL editor: one statement list entry, statements separated by `;`. */
 export function StatementEditor({ id, label, value, onChange, hint, error, rows = 4, placeholder }: StatementEditorProps) {
-  const hintId = hint ? `${id}-hint` : undefined
-  const errorId = error ? `${id}-error` : undefined
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -25,22 +24,12 @@ export function StatementEditor({ id, label, value, onChange, hint, error, rows 
         rows={rows}
         placeholder={placeholder}
         onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[errorId, hintId].filter(Boolean).join(' ') || undefined}
+        {...fieldAria(id, hint, error)}
         spellCheck={false}
         autoCapitalize="off"
         autoComplete="off"
       />
-      {hint && (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   )
 }

@@ -1,7 +1,8 @@
 import { POSTGRES_PLUGIN, type Body, type ConnectionRead } from '../../api/database'
+import { durationString, NO_DURATION, parseDuration, splitSeconds, type DurationDraft } from '../../lib/duration'
 import { urlHasPassword } from './connectionUrl'
 import { nameError } from './names'
-import { NO_TTL, parseGoDuration, ttlDuration, ttlFromSeconds, ttlSeconds, type TtlDraft } from './ttl'
+import { ttlSeconds } from './ttl'
 
 /** The templated URL a new connection starts with: the core fills in the root credentials. */
 export const DEFAULT_URL = 'postgresql://{{username}}:{{password}}@localhost:5432/postgres'
@@ -20,7 +21,7 @@ export interface ConnectionDraft {
   allowed_roles: string
   max_open: string
   max_idle: string
-  lifetime: TtlDraft
+  lifetime: DurationDraft
   verify: boolean
 }
 
@@ -35,7 +36,7 @@ export function newConnectionDraft(): ConnectionDraft {
     allowed_roles: '',
     max_open: '4',
     max_idle: '0',
-    lifetime: NO_TTL,
+    lifetime: NO_DURATION,
     verify: true,
   }
 }
@@ -51,7 +52,7 @@ export function draftFromConnection(name: string, read: ConnectionRead): Connect
     allowed_roles: read.allowed_roles.join(', '),
     max_open: String(details.max_open_connections),
     max_idle: String(details.max_idle_connections),
-    lifetime: ttlFromSeconds(parseGoDuration(details.max_connection_lifetime) ?? 0),
+    lifetime: splitSeconds(parseDuration(details.max_connection_lifetime)),
     verify: true,
   }
 }
@@ -116,7 +117,7 @@ export function connectionBody(
   body.allowed_roles = parseAllowedRoles(draft.allowed_roles)
   body.max_open_connections = maxOpen
   body.max_idle_connections = maxIdle
-  body.max_connection_lifetime = ttlDuration(draft.lifetime) ?? '0s'
+  body.max_connection_lifetime = durationString(draft.lifetime) ?? '0s'
   body.verify_connection = draft.verify
   return { errors, body }
 }

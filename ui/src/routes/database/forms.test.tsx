@@ -7,7 +7,6 @@ import type { Platform } from '../../platform'
 import { ConnectionForm } from './ConnectionForm'
 import { DryRunPanel } from './DryRunPanel'
 import { RoleForm } from './RoleForm'
-import { TtlField } from './TtlField'
 
 const services = { client: new VaultClient(async () => ({ status: 204, body: null })), platform: {} as Platform }
 const render = (node: React.ReactNode) => renderToStaticMarkup(<ServicesContext.Provider value={services}>{node}</ServicesContext.Provider>)
@@ -61,7 +60,7 @@ describe('RoleForm', () => {
 
   it('offers the connections, presets, editors, TTLs, a preview, Test role and Save role', () => {
     const html = render(<RoleForm mount="database" name={undefined} stored={undefined} connections={['postgresql']} mountTtl={0} onSaved={noop} />)
-    for (const label of ['Role name', 'Connection', 'Preset', 'Schema', 'Creation statements', 'Revocation statements', 'Renew statements', 'Default TTL', 'Maximum TTL']) {
+    for (const label of ['Role name', 'Connection', 'Preset', 'Schema', 'Creation statements', 'Revocation statements', 'Renew statements', 'Default TTL', 'Unit for the default', 'Maximum TTL', 'Unit for the maximum']) {
       expect(html).toContain(`>${label}</label>`)
     }
     expect(html).toContain('<option value="postgresql" selected="">postgresql</option>')
@@ -76,18 +75,6 @@ describe('RoleForm', () => {
     expect(html).toMatch(/<input id="db-role-db_name" type="text"[^>]* value="postgresql"/)
     expect(html).toMatch(/CREATE ROLE &quot;v-token-readonly-Xr3kQ9mZ2bL7pT4wA1cD-\d+&quot;/)
     expect(html).toContain('Strongroom’s default')
-  })
-})
-
-describe('TtlField', () => {
-  it('gives the unit select a name that does not contain the field label', () => {
-    const html = renderToStaticMarkup(
-      <TtlField id="t" label="Default TTL" unitLabel="Unit for the default" value={{ amount: '2', unit: 'd' }} onChange={noop} error="Too long." />,
-    )
-    expect(html).toContain('<label for="t">Default TTL</label>')
-    expect(html).toContain('aria-label="Unit for the default"')
-    expect(html).toContain('<option value="d" selected="">days</option>')
-    expect(html).toContain('aria-describedby="t-error"')
   })
 })
 

@@ -85,7 +85,7 @@ describe('draftFromRole', () => {
       renew: 'ALTER ROLE "{{name}}" VALID UNTIL \'{{expiration}}\';',
       rollback: '',
       default_ttl: { amount: '1', unit: 'h' },
-      max_ttl: { amount: '1', unit: 'd' },
+      max_ttl: { amount: '24', unit: 'h' },
       terminate_sessions: false,
     })
   })

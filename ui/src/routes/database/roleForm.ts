@@ -1,6 +1,7 @@
 import type { Body, RoleRead } from '../../api/database'
+import { durationString, splitSeconds, type DurationDraft } from '../../lib/duration'
 import { nameError } from './names'
-import { NO_TTL, ttlDuration, ttlFromSeconds, ttlOrderError, ttlSeconds, type TtlDraft } from './ttl'
+import { ttlOrderError, ttlSeconds } from './ttl'
 
 /** The role form as typed: each editor is one statement list entry, kept whole by the core. */
 export interface RoleDraft {
@@ -10,8 +11,8 @@ export interface RoleDraft {
   revocation: string
   renew: string
   rollback: string
-  default_ttl: TtlDraft
-  max_ttl: TtlDraft
+  default_ttl: DurationDraft
+  max_ttl: DurationDraft
   terminate_sessions: boolean
 }
 
@@ -50,8 +51,8 @@ export function draftFromRole(name: string, read: RoleRead): RoleDraft {
     revocation: joinStatements(read.revocation_statements),
     renew: joinStatements(read.renew_statements),
     rollback: joinStatements(read.rollback_statements),
-    default_ttl: ttlFromSeconds(read.default_ttl),
-    max_ttl: read.max_ttl ? ttlFromSeconds(read.max_ttl) : NO_TTL,
+    default_ttl: splitSeconds(read.default_ttl),
+    max_ttl: splitSeconds(read.max_ttl),
     terminate_sessions: read.terminate_sessions ?? false,
   }
 }
@@ -86,8 +87,8 @@ export function roleBody(draft: RoleDraft, editing: boolean): { errors: Partial<
     ['rollback_statements', draft.rollback.trim()],
   ]
   for (const [key, value] of optional) if (editing || value !== '') body[key] = value
-  const defaultTtl = ttlDuration(draft.default_ttl)
-  const maxTtl = ttlDuration(draft.max_ttl)
+  const defaultTtl = durationString(draft.default_ttl)
+  const maxTtl = durationString(draft.max_ttl)
   if (editing || defaultTtl) body.default_ttl = defaultTtl ?? 0
   if (editing || maxTtl) body.max_ttl = maxTtl ?? 0
   if (editing || draft.terminate_sessions) body.terminate_sessions = draft.terminate_sessions

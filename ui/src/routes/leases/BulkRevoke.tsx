@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react'
 import { forceRevoke, revokeLease, type ListedLease } from '../../api/leases'
 import { useServices } from '../../app/services'
+import { Checkbox } from '../../components/Checkbox'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Equivalent } from '../../components/Equivalent'
 import { GatedButton } from '../../components/GatedButton'
@@ -63,19 +64,9 @@ export function BulkRevoke({ leases, selected, onSelectAll, gates, irrevocableVi
   const verb = (kind: Kind) => (kind === 'force' ? 'Force revoked' : 'Revoked')
   return (
     <div className="lease-bulk">
-      <div className="check lease-select-all">
-        <input
-          id="lease-select-page"
-          type="checkbox"
-          checked={all}
-          ref={(el) => {
-            if (el) el.indeterminate = n > 0 && !all
-          }}
-          onChange={(e) => onSelectAll(e.target.checked)}
-          disabled={leases.length === 0}
-        />
-        <label htmlFor="lease-select-page">Select all on this page</label>
-      </div>
+      <Checkbox id="lease-select-page" checked={all} indeterminate={n > 0 && !all} onChange={onSelectAll} disabled={leases.length === 0}>
+        Select all on this page
+      </Checkbox>
       <div className="actions">
         <GatedButton className="danger" deniedReason={gates.revoke} disabled={n === 0} onClick={() => setConfirming('revoke')}>
           Revoke {formatCount(n)} selected

@@ -1,8 +1,8 @@
 import type { LeaseCounts, LeaseFilter } from '../../api/leases'
 import { Checkbox } from '../../components/Checkbox'
+import { SelectField } from '../../components/SelectField'
 import { TextField } from '../../components/TextField'
 import { expiringChoices } from './query'
-import { SelectField } from './SelectField'
 
 interface LeaseFiltersProps {
   filter: LeaseFilter

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { leaseCounts, type LeaseCounts, type LeaseFilter } from '../../api/leases'
+import { leaseCounts, type LeaseFilter } from '../../api/leases'
 import { useCapabilities } from '../../app/capabilities'
 import { pageOf } from '../../app/router'
 import { useServices } from '../../app/services'
@@ -7,7 +7,9 @@ import { Equivalent } from '../../components/Equivalent'
 import { focusById } from '../../components/focus'
 import { ErrorMessage, StatusMessage } from '../../components/Messages'
 import { PageHeading } from '../../components/PageHeading'
-import { formatCount, messageOf } from '../../lib/format'
+import { SelectField } from '../../components/SelectField'
+import { formatCount } from '../../lib/format'
+import { useLoad } from '../../lib/useLoad'
 import { usePolling } from '../../lib/usePolling'
 import { BulkRevoke } from './BulkRevoke'
 import { searchCall } from './calls'
@@ -31,7 +33,6 @@ import {
   type ListQuery,
 } from './query'
 import { RowActionDialog, type RowAction } from './RowActionDialog'
-import { SelectField } from './SelectField'
 import { TimelinePanel } from './TimelinePanel'
 import { useLeaseSearch } from './useLeaseSearch'
 
@@ -54,8 +55,6 @@ export function LeasesPage() {
   const [tick, setTick] = useState(0)
   /** When the rows' relative times were last counted (the 15 s tick, or the page's answer). */
   const [clock, setClock] = useState(() => Date.now())
-  const [counts, setCounts] = useState<LeaseCounts>()
-  const [countsError, setCountsError] = useState<string>()
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
   const [action, setAction] = useState<RowAction>()
   const [notice, setNotice] = useState<string>()
@@ -65,20 +64,11 @@ export function LeasesPage() {
   const draftRef = useRef(draft)
   draftRef.current = draft
 
-  useEffect(() => {
-    if (gates.counts) return undefined
-    let live = true
-    leaseCounts(client)
-      .then((c) => {
-        if (!live) return
-        setCounts(c)
-        setCountsError(undefined)
-      })
-      .catch((e: unknown) => live && setCountsError(messageOf(e)))
-    return () => {
-      live = false
-    }
-  }, [client, tick, gates.counts])
+  // `tick` is a dependency so that each poll and refresh loads again.
+  const countsLoad = useLoad(
+    useCallback(() => (gates.counts ? Promise.resolve(undefined) : leaseCounts(client)), [client, tick, gates.counts]),
+  )
+  const counts = countsLoad.value
   usePolling(
     () => {
       setTick((t) => t + 1)
@@ -174,7 +164,7 @@ export function LeasesPage() {
       <StatusMessage tone="success">{notice}</StatusMessage>
       <CountsPanel
         counts={counts}
-        error={countsError}
+        error={countsLoad.message}
         denied={gates.counts}
         onMount={(mount) => showFilter({ mount, role: '' })}
         onRole={(mount, role) => showFilter({ mount, role })}

@@ -4,9 +4,9 @@ import { useServices } from '../../app/services'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Equivalent } from '../../components/Equivalent'
 import { ErrorMessage } from '../../components/Messages'
+import { SelectField } from '../../components/SelectField'
 import { formatDuration, messageOf } from '../../lib/format'
 import { forceRevokeCall, renewCall, revokeCall } from './calls'
-import { SelectField } from './SelectField'
 import { relativeTime } from './time'
 
 export interface RowAction {

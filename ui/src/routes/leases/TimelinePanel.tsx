@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'react'
+import { useCallback, useState } from 'react'
 import { leaseTimeline, type Timeline } from '../../api/leases'
 import { useServices } from '../../app/services'
 import { Equivalent } from '../../components/Equivalent'
 import { ErrorMessage } from '../../components/Messages'
-import { formatCount, messageOf } from '../../lib/format'
+import { SelectField } from '../../components/SelectField'
+import { formatCount } from '../../lib/format'
+import { useLoad } from '../../lib/useLoad'
 import { timelineCall } from './calls'
-import { SelectField } from './SelectField'
 import { barChoices, barLabel, clockLabel, fittingBars, secondsArg, WINDOWS, type WindowValue } from './time'
 
 interface TimelinePanelProps {
@@ -21,24 +22,14 @@ export function TimelinePanel({ denied, tick, onExpiringWithin }: TimelinePanelP
   const { client } = useServices()
   const [span, setSpan] = useState<WindowValue>('24h')
   const [bars, setBars] = useState(24)
-  const [timeline, setTimeline] = useState<Timeline>()
-  const [error, setError] = useState<string>()
   const windowSeconds = WINDOWS.find((w) => w.value === span)?.seconds ?? 86400
-
-  useEffect(() => {
-    if (denied) return undefined
-    let live = true
-    leaseTimeline(client, span, bars)
-      .then((t) => {
-        if (!live) return
-        setTimeline(t)
-        setError(undefined)
-      })
-      .catch((e: unknown) => live && setError(messageOf(e)))
-    return () => {
-      live = false
-    }
-  }, [client, span, bars, tick, denied])
+  // `tick` is a dependency so that each refresh loads again.
+  const { value: timeline, message: error } = useLoad(
+    useCallback(
+      () => (denied ? Promise.resolve(undefined) : leaseTimeline(client, span, bars)),
+      [client, span, bars, tick, denied],
+    ),
+  )
 
   const chooseWindow = (value: string) => {
     const next = WINDOWS.find((w) => w.value === value)

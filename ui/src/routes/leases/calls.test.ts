@@ -21,6 +21,9 @@ describe('lease equivalents', () => {
       `${curlStart} -X PUT --data '{"lease_id":"database/creds/ro/x1","increment":"1h"}' "$VAULT_ADDR/v1/sys/leases/renew"`,
     )
     expect(cliCommand(revokeCall('database/creds/ro/x1'))).toBe('bao lease revoke database/creds/ro/x1')
+    expect(curlCommand(revokeCall('database/creds/ro/x1'))).toBe(
+      `${curlStart} -X PUT --data '{"lease_id":"database/creds/ro/x1"}' "$VAULT_ADDR/v1/sys/leases/revoke"`,
+    )
     expect(cliCommand(revokePrefixCall('database/creds/ro/'))).toBe('bao lease revoke -prefix database/creds/ro/')
     expect(curlCommand(revokePrefixCall('database/creds/ro/'))).toBe(`${curlStart} -X PUT "$VAULT_ADDR/v1/sys/leases/revoke-prefix/database/creds/ro/"`)
     expect(cliCommand(forceRevokeCall('database/creds/ro/x1'))).toBe('bao lease revoke -force -prefix database/creds/ro/x1')

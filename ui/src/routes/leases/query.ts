@@ -4,7 +4,7 @@
  * going back means popping the cursor of the page we came from.
  */
 import { NO_FILTER, type LeaseCounts, type LeaseFilter } from '../../api/leases'
-import { exactDuration } from './time'
+import { formatSpan } from '../../lib/duration'
 
 export const PAGE_SIZES = [25, 100, 500] as const
 const DEFAULT_PAGE_SIZE = 100
@@ -29,7 +29,7 @@ export function expiringChoices(current: string): { value: string; label: string
   const choices: { value: string; label: string }[] = [...EXPIRING_CHOICES]
   const seconds = /^(\d+)s$/.exec(current)?.[1]
   if (current !== '' && !choices.some((c) => c.value === current)) {
-    choices.push({ value: current, label: seconds ? `Within ${exactDuration(Number(seconds))}` : `Within ${current}` })
+    choices.push({ value: current, label: seconds ? `Within ${formatSpan(Number(seconds), 4)}` : `Within ${current}` })
   }
   return choices
 }

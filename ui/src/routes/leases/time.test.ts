@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { barChoices, barLabel, clockLabel, exactDuration, fittingBars, relativeTime, secondsArg } from './time'
+import { barChoices, barLabel, clockLabel, fittingBars, relativeTime, secondsArg } from './time'
 
 describe('relativeTime', () => {
   it('says how far off, in the largest unit that fits', () => {
@@ -10,16 +10,6 @@ describe('relativeTime', () => {
     expect(relativeTime(3 * 3600)).toBe('in 3 h')
     expect(relativeTime(2 * 86400)).toBe('in 2 days')
     expect(relativeTime(-90)).toBe('90 s ago')
-  })
-})
-
-describe('exactDuration', () => {
-  it('keeps every unit, so a filter label is not rounded', () => {
-    expect(exactDuration(9000)).toBe('2 h 30 min')
-    expect(exactDuration(86400 + 6 * 3600)).toBe('1 day 6 h')
-    expect(exactDuration(2 * 86400 + 61)).toBe('2 days 1 min 1 s')
-    expect(exactDuration(45)).toBe('45 s')
-    expect(exactDuration(0)).toBe('0 s')
   })
 })
 

@@ -54,24 +54,6 @@ export function barLabel(count: number, from: Date, to: Date, bucketSeconds: num
   return `${what} between ${clockLabel(from, seconds, day)} and ${clockLabel(to, seconds, day)}`
 }
 
-/** A duration exactly, for a filter's label: `2 h 30 min`, `1 day 6 h`, `45 s`. */
-export function exactDuration(seconds: number): string {
-  const units: [number, string, string][] = [
-    [86400, 'day', 'days'],
-    [3600, 'h', 'h'],
-    [60, 'min', 'min'],
-    [1, 's', 's'],
-  ]
-  let left = Math.round(seconds)
-  const parts: string[] = []
-  for (const [size, one, many] of units) {
-    const n = Math.floor(left / size)
-    left -= n * size
-    if (n > 0) parts.push(`${n} ${n === 1 ? one : many}`)
-  }
-  return parts.length > 0 ? parts.join(' ') : '0 s'
-}
-
 /** A duration the server parses, in whole seconds (a bar's end becomes "expiring within"). */
 export function secondsArg(seconds: number): string {
   return `${Math.ceil(seconds)}s`

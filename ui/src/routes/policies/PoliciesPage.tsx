@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { listPolicies } from '../../api/policies'
+import { listPolicies, POLICY_LIST_PATH } from '../../api/policies'
 import { lookupSelf } from '../../api/tokens'
 import { deniedReason, useCapabilities } from '../../app/capabilities'
 import { hrefOf, useHash } from '../../app/router'
@@ -9,7 +9,7 @@ import { PageHeading } from '../../components/PageHeading'
 import { messageOf } from '../../lib/format'
 import { PolicyEditor } from './PolicyEditor'
 import { PolicyList } from './PolicyList'
-import { LIST_PATH, NEW_SAMPLE_PATH, newPolicyDenied } from './gates'
+import { NEW_SAMPLE_PATH, newPolicyDenied } from './gates'
 import { policyRoute, type PolicyRoute } from './route'
 import './policies.css'
 
@@ -18,10 +18,10 @@ export function PoliciesPage() {
   const { client } = useServices()
   const hash = useHash()
   const route = policyRoute(hash)
-  const { caps, error: capsError } = useCapabilities([LIST_PATH, NEW_SAMPLE_PATH])
+  const { caps, error: capsError } = useCapabilities([POLICY_LIST_PATH, NEW_SAMPLE_PATH])
   // Until the capabilities are known, a LIST that is bound to be refused is not sent.
   const settled = caps !== undefined || capsError !== undefined
-  const listDenied = deniedReason(caps, LIST_PATH, 'list')
+  const listDenied = deniedReason(caps, POLICY_LIST_PATH, 'list')
   const [names, setNames] = useState<string[]>()
   const [own, setOwn] = useState<string[]>()
   const [error, setError] = useState<string>()

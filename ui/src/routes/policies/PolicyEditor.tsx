@@ -185,9 +185,7 @@ export function PolicyEditor({ name, existing, onSaved, onDeleted }: PolicyEdito
           Each rule is a path block: path "database/creds/readonly" {'{'} capabilities = ["read"] {'}'}. JSON is accepted
           too. Lines starting with # are comments.
         </p>
-        <div id="policy-error">
-          <ErrorMessage message={error} />
-        </div>
+        <ErrorMessage id="policy-error" message={error} />
         <div className="actions">
           <GatedButton type="submit" className="primary" disabled={busy || !loaded} deniedReason={saveDenied}>
             {busy ? 'Saving…' : 'Save policy'}

@@ -1,9 +1,6 @@
 import { deniedReason, type CapabilityMap } from '../../app/capabilities'
 import { policyPath } from '../../api/policies'
 
-/** LIST checks the path with a trailing slash, which is what a `sys/policies/acl/*` rule covers. */
-export const LIST_PATH = 'sys/policies/acl/'
-
 /** A new policy has no name yet, so its capabilities are asked for a sample one. */
 export const NEW_SAMPLE_PATH = policyPath('x')
 

@@ -1,9 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { listPolicies } from '../../api/policies'
+import { listPolicies, POLICY_LIST_PATH } from '../../api/policies'
 import { createToken, type TokenAuth } from '../../api/tokens'
 import { deniedReason, useCapabilities } from '../../app/capabilities'
 import { useServices } from '../../app/services'
 import { Checkbox } from '../../components/Checkbox'
+import { DurationField } from '../../components/DurationField'
 import { Equivalent } from '../../components/Equivalent'
 import { focusById } from '../../components/focus'
 import { GatedButton } from '../../components/GatedButton'
@@ -11,11 +12,9 @@ import { ErrorMessage, StatusMessage } from '../../components/Messages'
 import { TextField } from '../../components/TextField'
 import { messageOf } from '../../lib/format'
 import { NewTokenPanel } from './NewTokenPanel'
-import { EMPTY_DRAFT, tokenCall, tokenRequest, type TokenDraft, type TokenField } from './tokenForm'
-import { UnitSelect } from './UnitSelect'
+import { EMPTY_DRAFT, TTL_UNITS, tokenCall, tokenRequest, type TokenDraft, type TokenField } from './tokenForm'
 
 const CREATE_PATH = 'auth/token/create'
-const LIST_PATH = 'sys/policies/acl/'
 
 /** The field ids, in form order, for moving the focus to the first one in error. */
 const FIELD_IDS: Record<TokenField, string> = { ttl: 'token-ttl', maxTtl: 'token-max-ttl', numUses: 'token-num-uses' }
@@ -26,9 +25,9 @@ const FIELD_IDS: Record<TokenField, string> = { ttl: 'token-ttl', maxTtl: 'token
  */
 export function CreateTokenForm() {
   const { client } = useServices()
-  const { caps, error: capsError } = useCapabilities([CREATE_PATH, LIST_PATH])
+  const { caps, error: capsError } = useCapabilities([CREATE_PATH, POLICY_LIST_PATH])
   const settled = caps !== undefined || capsError !== undefined
-  const listDenied = deniedReason(caps, LIST_PATH, 'list')
+  const listDenied = deniedReason(caps, POLICY_LIST_PATH, 'list')
   const isRoot = caps?.[CREATE_PATH]?.includes('root') ?? false
   const [names, setNames] = useState<string[]>()
   const [listError, setListError] = useState<string>()
@@ -128,31 +127,26 @@ export function CreateTokenForm() {
         ) : (
           <StatusMessage>Loading the policies…</StatusMessage>
         )}
-        <div className="ttl-row">
-          <TextField
+        <div className="field-row">
+          <DurationField
             id="token-ttl"
             label="TTL"
-            inputMode="numeric"
+            unitLabel="TTL unit"
+            units={TTL_UNITS}
             value={draft.ttl}
             onChange={(ttl) => update({ ttl })}
             error={errors.ttl}
             hint="Empty: the server’s default (768 hours unless configured)."
           />
-          <UnitSelect id="token-ttl-unit" label="TTL unit" value={draft.ttlUnit} onChange={(ttlUnit) => update({ ttlUnit })} />
-          <TextField
+          <DurationField
             id="token-max-ttl"
             label="Explicit max TTL"
-            inputMode="numeric"
+            unitLabel="Max TTL unit"
+            units={TTL_UNITS}
             value={draft.maxTtl}
             onChange={(maxTtl) => update({ maxTtl })}
             error={errors.maxTtl}
             hint="A limit renewals cannot pass, counted from creation. Empty: none."
-          />
-          <UnitSelect
-            id="token-max-ttl-unit"
-            label="Max TTL unit"
-            value={draft.maxTtlUnit}
-            onChange={(maxTtlUnit) => update({ maxTtlUnit })}
           />
         </div>
         <div className="field-row">
@@ -181,21 +175,15 @@ export function CreateTokenForm() {
         >
           Renewable
         </Checkbox>
-        <div className="check">
-          <input
-            id="token-orphan"
-            type="checkbox"
-            checked={draft.orphan}
-            disabled={orphanDenied !== undefined}
-            onChange={(e) => update({ orphan: e.target.checked })}
-            aria-describedby="token-orphan-hint"
-          />
-          <label htmlFor="token-orphan">Orphan</label>
-          <p id="token-orphan-hint" className="field-hint">
-            An orphan token has no parent: it is not revoked when your token is revoked or expires. Needs sudo on{' '}
-            {CREATE_PATH}.{orphanDenied && <> {orphanDenied}</>}
-          </p>
-        </div>
+        <Checkbox
+          id="token-orphan"
+          checked={draft.orphan}
+          onChange={(orphan) => update({ orphan })}
+          deniedReason={orphanDenied}
+          hint={`An orphan token has no parent: it is not revoked when your token is revoked or expires. Needs sudo on ${CREATE_PATH}.`}
+        >
+          Orphan
+        </Checkbox>
         <ErrorMessage message={error} />
         <div className="actions">
           <GatedButton type="submit" className="primary" disabled={busy} deniedReason={deniedReason(caps, CREATE_PATH, 'update')}>

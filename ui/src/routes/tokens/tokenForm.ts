@@ -1,14 +1,9 @@
 import type { CreateTokenBody } from '../../api/tokens'
+import { draftSeconds, durationString, NO_DURATION, type DurationDraft, type DurationUnit } from '../../lib/duration'
 import { shellQuote, type ApiCall } from '../../lib/equivalent'
 
-/** The units the TTL fields offer. The core reads Go durations (no days), so days become hours. */
-export const TTL_UNITS = [
-  { value: 'm', label: 'minutes' },
-  { value: 'h', label: 'hours' },
-  { value: 'd', label: 'days' },
-] as const
-
-export type TtlUnit = (typeof TTL_UNITS)[number]['value']
+/** The units the TTL fields offer (days go out as hours: see `durationString`). */
+export const TTL_UNITS: readonly DurationUnit[] = ['m', 'h', 'd']
 
 /** The create-token form as typed. */
 export interface TokenDraft {
@@ -16,10 +11,8 @@ export interface TokenDraft {
   policies: string[]
   /** Comma-separated names, when they could not. */
   policiesText: string
-  ttl: string
-  ttlUnit: TtlUnit
-  maxTtl: string
-  maxTtlUnit: TtlUnit
+  ttl: DurationDraft
+  maxTtl: DurationDraft
   displayName: string
   numUses: string
   renewable: boolean
@@ -29,10 +22,8 @@ export interface TokenDraft {
 export const EMPTY_DRAFT: TokenDraft = {
   policies: [],
   policiesText: '',
-  ttl: '',
-  ttlUnit: 'h',
-  maxTtl: '',
-  maxTtlUnit: 'h',
+  ttl: NO_DURATION,
+  maxTtl: NO_DURATION,
   displayName: '',
   numUses: '',
   renewable: true,
@@ -43,13 +34,12 @@ export type TokenField = 'ttl' | 'maxTtl' | 'numUses'
 
 const WHOLE = /^\d+$/
 
-/** `amount` of `unit` as a duration the core reads (`90m`, `168h`); no value when empty. */
-export function durationOf(amount: string, unit: TtlUnit): { value?: string; error?: string } {
-  const text = amount.trim()
-  if (text === '') return {}
-  if (!WHOLE.test(text) || Number(text) < 1) return { error: 'Enter a whole number, at least 1, or leave it empty.' }
-  const n = Number(text)
-  return { value: unit === 'd' ? `${n * 24}h` : `${n}${unit}` }
+/** A TTL field as the duration the core reads (`90m`, `168h`); no value when empty. */
+export function durationOf(draft: DurationDraft): { value?: string; error?: string } {
+  const seconds = draftSeconds(draft)
+  if (seconds === 'blank') return {}
+  if (seconds === 'invalid' || seconds < 1) return { error: 'Enter a whole number, at least 1, or leave it empty.' }
+  return { value: durationString(draft) }
 }
 
 /** Names in a comma-separated list, trimmed, without empties or repeats. */
@@ -71,8 +61,8 @@ export function tokenRequest(
   listed: boolean,
 ): { errors: Partial<Record<TokenField, string>>; body: CreateTokenBody } {
   const errors: Partial<Record<TokenField, string>> = {}
-  const ttl = durationOf(draft.ttl, draft.ttlUnit)
-  const maxTtl = durationOf(draft.maxTtl, draft.maxTtlUnit)
+  const ttl = durationOf(draft.ttl)
+  const maxTtl = durationOf(draft.maxTtl)
   if (ttl.error) errors.ttl = ttl.error
   if (maxTtl.error) errors.maxTtl = maxTtl.error
   const uses = draft.numUses.trim()

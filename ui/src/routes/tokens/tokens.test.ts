@@ -5,17 +5,16 @@ import { durationOf, EMPTY_DRAFT, policyList, revokeCall, tokenCall, tokenCli, t
 
 describe('durationOf', () => {
   it('writes Go durations, days as hours, nothing for an empty field', () => {
-    expect(durationOf('90', 'm')).toEqual({ value: '90m' })
-    expect(durationOf(' 1 ', 'h')).toEqual({ value: '1h' })
-    expect(durationOf('7', 'd')).toEqual({ value: '168h' })
-    expect(durationOf('', 'h')).toEqual({})
+    expect(durationOf({ amount: '90', unit: 'm' })).toEqual({ value: '90m' })
+    expect(durationOf({ amount: '7', unit: 'd' })).toEqual({ value: '168h' })
+    expect(durationOf({ amount: ' ', unit: 'h' })).toEqual({})
   })
 
   it('refuses what is not a whole number of at least 1', () => {
     const error = 'Enter a whole number, at least 1, or leave it empty.'
-    expect(durationOf('0', 'h')).toEqual({ error })
-    expect(durationOf('1.5', 'h')).toEqual({ error })
-    expect(durationOf('1h', 'h')).toEqual({ error })
+    expect(durationOf({ amount: '0', unit: 'h' })).toEqual({ error })
+    expect(durationOf({ amount: '1.5', unit: 'h' })).toEqual({ error })
+    expect(durationOf({ amount: '1h', unit: 'h' })).toEqual({ error })
   })
 })
 
@@ -35,10 +34,8 @@ describe('tokenRequest', () => {
     const draft = {
       ...EMPTY_DRAFT,
       policies: ['apps', 'database-admin'],
-      ttl: '1',
-      ttlUnit: 'h' as const,
-      maxTtl: '2',
-      maxTtlUnit: 'd' as const,
+      ttl: { amount: '1', unit: 'h' as const },
+      maxTtl: { amount: '2', unit: 'd' as const },
       displayName: ' ci job ',
       numUses: '3',
       renewable: false,
@@ -58,7 +55,7 @@ describe('tokenRequest', () => {
   })
 
   it('reports bad fields and leaves them out of the body', () => {
-    const draft = { ...EMPTY_DRAFT, ttl: 'soon', maxTtl: '0', numUses: '-1' }
+    const draft = { ...EMPTY_DRAFT, ttl: { amount: 'soon', unit: 'h' as const }, maxTtl: { amount: '0', unit: 'd' as const }, numUses: '-1' }
     expect(tokenRequest(draft, true)).toEqual({
       errors: {
         ttl: 'Enter a whole number, at least 1, or leave it empty.',
