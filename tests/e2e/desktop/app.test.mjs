@@ -1,14 +1,16 @@
 // The real desktop binary under tauri-driver + WebKitWebDriver: first run shows the setup
 // wizard, which completes on local storage + Shamir; the root token lands in the OS keychain;
-// a restart shows the unseal screen, and unsealing works.
+// a restart shows the unseal screen, and unsealing works; then a database credential is
+// checked out, used and returned, and a short one raises the desktop's expiry notification.
 // Run through run-desktop.sh (Xvfb, a session bus and an unlocked keyring).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { SCREENSHOTS as SHOTS, freePort, makeTempDir, removeTempDir, sleep } from '../lib/harness.mjs'
 import { APP, appEnv, closeApp, openApp } from '../lib/desktop.mjs'
+import { PG_DATABASE, startPostgres } from '../lib/postgres.mjs'
 
 const home = makeTempDir('desktop')
 const env = appEnv(home)
@@ -190,5 +192,112 @@ test('restart: the unseal screen, then unsealing with two shares', async () => {
   } finally {
     await closeApp(app)
     app = undefined
+  }
+})
+
+test('credentials: one-click checkout, psql, return, and the expiry notification', async () => {
+  assert.equal(shares.length, 3, 'needs the first test')
+  const pg = await startPostgres()
+  // Notifications go to the session bus; the monitor sees the call whether or not a
+  // notification daemon runs in this session.
+  const monitor = spawn('dbus-monitor', ['--session', "interface='org.freedesktop.Notifications',member='Notify'"], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  let notifications = ''
+  monitor.stdout.on('data', (chunk) => (notifications += chunk))
+  app = await openApp(env)
+  const { browser } = app
+  try {
+    await (await browser.$('#unseal-share')).waitForDisplayed({ timeout: 20000 })
+    await unseal(browser, [shares[0], shares[1]])
+    await stateBadge(browser, 'Unsealed')
+
+    // The engine, connection and roles through the app's own API channel (the browser test
+    // drives those forms); `brief` lives 12 s so that its expiry can be watched.
+    const token = keychain('token').trim()
+    const api = (method, path, body) =>
+      browser.execute(
+        (m, p, t, b) => window.__TAURI_INTERNALS__.invoke('vault_request', { method: m, path: p, token: t, body: b }),
+        method,
+        path,
+        token,
+        body ?? null,
+      )
+    const statements = [
+      `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
+      `GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";`,
+    ]
+    for (const [method, path, body] of [
+      ['POST', 'sys/mounts/database', { type: 'database' }],
+      ['POST', 'database/config/postgresql', {
+        plugin_name: 'postgresql-database-plugin',
+        connection_url: `postgresql://{{username}}:{{password}}@127.0.0.1:${pg.port}/${PG_DATABASE}`,
+        username: 'root',
+        password: 'rootpassword',
+        allowed_roles: ['readonly', 'brief'],
+      }],
+      ['POST', 'database/roles/readonly', { db_name: 'postgresql', creation_statements: statements, default_ttl: '1h', max_ttl: '24h' }],
+      ['POST', 'database/roles/brief', { db_name: 'postgresql', creation_statements: statements, default_ttl: '12s', max_ttl: '1m' }],
+    ]) {
+      const reply = await api(method, path, body)
+      assert.ok(reply.status < 300, `${method} ${path}: ${JSON.stringify(reply.body)}`)
+    }
+
+    // One click on Check out: a credential that logs in with the psql command shown.
+    await (await browser.$('a=Credentials')).click()
+    const radio = await browser.$('input[type="radio"][value="database/creds/readonly"]')
+    await radio.waitForExist({ timeout: 15000 })
+    await radio.click()
+    const clicked = performance.now()
+    await click(browser, 'Check out')
+    const card = await browser.$('article[data-checkout-ms]')
+    await card.waitForExist({ timeout: 15000 })
+    const username = await (await card.$('dd code')).getText()
+    console.log(
+      `desktop click to credential: ${Math.round(performance.now() - clicked)} ms over WebDriver, ${await card.getAttribute('data-checkout-ms')} ms in the page`,
+    )
+    assert.match(username, /^v-.*readonly/)
+    await browser.saveScreenshot(join(SHOTS, 'desktop-07-checkout.png'))
+    await (await card.$('button=Show password')).click()
+    const codes = await card.$$('dd code')
+    let psql = ''
+    for (const code of codes) {
+      const text = await code.getText()
+      if (text.startsWith('psql ')) psql = text
+    }
+    assert.ok(psql, 'a psql command is shown')
+    const who = execFileSync('bash', ['-c', `${psql} -X -A -t -c 'SELECT current_user'`], { encoding: 'utf8', timeout: 20000 })
+    assert.equal(who.trim(), username)
+
+    // Return now: the user is dropped in PostgreSQL.
+    await (await card.$('button=Return now')).click()
+    await click(browser, 'Return credential')
+    await browser.waitUntil(async () => (await card.getText()).includes('was dropped'), { timeout: 15000 })
+    const left = await pg.sql(`SELECT count(*) FROM pg_roles WHERE rolname = '${username}'`)
+    assert.equal(left[0][0], '0')
+
+    // A 12 s credential: the notification comes shortly before expiry, naming the role and
+    // user but never the password; then the card shows Expired and the user is gone.
+    await (await browser.$('input[type="radio"][value="database/creds/brief"]')).click()
+    await click(browser, 'Check out')
+    const brief = await browser.$('article*=Credential for brief')
+    await brief.waitForExist({ timeout: 15000 })
+    const briefUser = await (await brief.$('dd code')).getText()
+    await (await brief.$('button=Show password')).click()
+    const briefCodes = await brief.$$('dd code')
+    const briefPassword = await briefCodes[1].getText()
+    await browser.waitUntil(async () => notifications.includes(briefUser), { timeout: 20000, timeoutMsg: `no Notify call: ${notifications}` })
+    assert.equal(notifications.includes(briefPassword), false, 'the notification must not carry the password')
+    await browser.waitUntil(async () => (await brief.getText()).includes('Expired'), { timeout: 20000 })
+    await browser.saveScreenshot(join(SHOTS, 'desktop-08-expired.png'))
+    await browser.waitUntil(
+      async () => (await pg.sql(`SELECT count(*) FROM pg_roles WHERE rolname = '${briefUser}'`))[0][0] === '0',
+      { timeout: 15000, timeoutMsg: 'the expired user was not dropped' },
+    )
+  } finally {
+    monitor.kill()
+    await closeApp(app)
+    app = undefined
+    pg.stop()
   }
 })

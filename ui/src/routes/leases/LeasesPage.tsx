@@ -49,6 +49,9 @@ export function LeasesPage() {
   const { client } = useServices()
   const capabilities = useCapabilities(LEASE_PATH_LIST)
   const gates = useMemo(() => gatesOf(capabilities.caps), [capabilities.caps])
+  // Nothing is fetched before the token's capabilities are known, so a narrow token gets the
+  // reasons instead of refused requests; if the check itself fails, the server decides.
+  const ready = capabilities.caps !== undefined || capabilities.error !== undefined
   const [draft, setDraft] = useState<LeaseFilter>(() => queryFromHash(window.location.hash).filter)
   const [query, setQuery] = useState<ListQuery>(() => queryFromHash(window.location.hash))
   const [reload, setReload] = useState(0)
@@ -66,7 +69,10 @@ export function LeasesPage() {
 
   // `tick` is a dependency so that each poll and refresh loads again.
   const countsLoad = useLoad(
-    useCallback(() => (gates.counts ? Promise.resolve(undefined) : leaseCounts(client)), [client, tick, gates.counts]),
+    useCallback(
+      () => (!ready || gates.counts ? Promise.resolve(undefined) : leaseCounts(client)),
+      [client, tick, ready, gates.counts],
+    ),
   )
   const counts = countsLoad.value
   usePolling(
@@ -103,7 +109,7 @@ export function LeasesPage() {
 
   useEffect(() => setSelected(new Set()), [query])
 
-  const search = useLeaseSearch(query, reload, gates.search === undefined)
+  const search = useLeaseSearch(query, reload, ready && gates.search === undefined)
   const result = search.result?.query === query ? search.result : undefined
   const shown = search.result
 
@@ -170,7 +176,7 @@ export function LeasesPage() {
         onRole={(mount, role) => showFilter({ mount, role })}
         onIrrevocable={() => showFilter({ irrevocable: true, expiringWithin: '' })}
       />
-      <TimelinePanel denied={gates.timeline} tick={tick} onExpiringWithin={(expiringWithin) => showFilter({ expiringWithin, irrevocable: false })} />
+      <TimelinePanel ready={ready} denied={gates.timeline} tick={tick} onExpiringWithin={(expiringWithin) => showFilter({ expiringWithin, irrevocable: false })} />
       <section className="card" id="lease-list" ref={listRef} aria-labelledby="lease-list-title" aria-busy={search.loading}>
         <h2 id="lease-list-title" tabIndex={-1}>
           Lease list

@@ -10,6 +10,8 @@ import { timelineCall } from './calls'
 import { barChoices, barLabel, clockLabel, fittingBars, secondsArg, WINDOWS, type WindowValue } from './time'
 
 interface TimelinePanelProps {
+  /** The token's capabilities are known: nothing is fetched before. */
+  ready: boolean
   denied: string | undefined
   /** Changes when the page refreshes (button, timer, after an action). */
   tick: number
@@ -18,7 +20,7 @@ interface TimelinePanelProps {
 }
 
 /** The expiring-soon chart: how many revocable leases expire in each slice of the window. */
-export function TimelinePanel({ denied, tick, onExpiringWithin }: TimelinePanelProps) {
+export function TimelinePanel({ ready, denied, tick, onExpiringWithin }: TimelinePanelProps) {
   const { client } = useServices()
   const [span, setSpan] = useState<WindowValue>('24h')
   const [bars, setBars] = useState(24)
@@ -26,8 +28,8 @@ export function TimelinePanel({ denied, tick, onExpiringWithin }: TimelinePanelP
   // `tick` is a dependency so that each refresh loads again.
   const { value: timeline, message: error } = useLoad(
     useCallback(
-      () => (denied ? Promise.resolve(undefined) : leaseTimeline(client, span, bars)),
-      [client, span, bars, tick, denied],
+      () => (!ready || denied ? Promise.resolve(undefined) : leaseTimeline(client, span, bars)),
+      [client, span, bars, tick, ready, denied],
     ),
   )
 
