@@ -292,6 +292,7 @@ fn print_dev_banner(api_addr: &str, unseal_key: &str, root_token: &str) {
          To use the vault or bao CLI against it:\n\n    \
          $ export VAULT_ADDR='{api_addr}'\n    \
          $ export VAULT_TOKEN='{root_token}'\n\n\
+         The web UI is at {api_addr}/ui/ (sign in with the root token).\n\n\
          The unseal key and root token are shown below in case you want to\n\
          seal/unseal the server or re-authenticate.\n\n\
          Unseal Key: {unseal_key}\n\

@@ -359,10 +359,19 @@ export async function newPage(browser, options = {}) {
  */
 export async function screenshot(page, name, { dark = false } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true })
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' })
-  if (dark) {
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-dark.png`), fullPage: true, animations: 'disabled', caret: 'hide' })
-    await page.emulateMedia({ colorScheme: 'light' })
+  // The window as tall as the page for the capture, so that what is sized to the window (the
+  // sticky, full-height sidebar) is drawn as a user scrolling the page sees it.
+  const viewport = page.viewportSize()
+  const height = await page.evaluate(() => document.documentElement.scrollHeight)
+  if (viewport && height > viewport.height) await page.setViewportSize({ width: viewport.width, height })
+  try {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' })
+    if (dark) {
+      await page.emulateMedia({ colorScheme: 'dark' })
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-dark.png`), fullPage: true, animations: 'disabled', caret: 'hide' })
+      await page.emulateMedia({ colorScheme: 'light' })
+    }
+  } finally {
+    if (viewport) await page.setViewportSize(viewport)
   }
 }

@@ -136,32 +136,36 @@ async function dashboard(browser) {
     const list = page.locator('section#lease-list')
     const rows = page.getByRole('region', { name: 'Leases on this page' }).locator('tbody tr')
     await rows.first().waitFor({ timeout: 60_000 })
-    /** Applies a filter and returns the page's filter-to-rows time once the status shows `expect`. */
-    const measure = async (label, apply, expect, query) => {
+    /** Applies a filter; the page's filter-to-rows time once it shows the total the bare search gives. */
+    const measure = async (label, apply, query) => {
       const times = []
       const raw = []
       for (let i = 0; i < Math.min(RUNS, 5); i++) {
-        await page.goto(`${server.ui}#/leases`)
-        await rows.first().waitFor({ timeout: 60_000 })
-        const previous = await list.getAttribute('data-filter-ms')
-        await apply()
-        await waitFor(async () => (await list.getAttribute('data-filter-ms')) !== previous && expect.test((await page.getByText(/ matching/).first().textContent()) ?? ''), {
-          intervalMs: 5,
-          timeoutMs: 60_000,
-          what: label,
-        })
-        times.push(Number(await list.getAttribute('data-filter-ms')))
         const t = performance.now()
         const r = await http('GET', `${server.addr}/v1/sys/leases/search?${query}`, undefined, 'root')
         raw.push(performance.now() - t)
         if (r.status !== 200) throw new Error(JSON.stringify(r.body))
+        const expected = `${String(r.body.data.total).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} matching`
+        // A fresh page each time (the tab keeps its sign-in), so no filter is left applied.
+        await page.goto('about:blank')
+        await page.goto(`${server.ui}#/leases`)
+        await rows.first().waitFor({ timeout: 60_000 })
+        const previous = await list.getAttribute('data-filter-ms')
+        await apply()
+        await waitFor(
+          async () =>
+            (await list.getAttribute('data-filter-ms')) !== previous &&
+            ((await page.locator('.lease-matching').textContent()) ?? '').startsWith(expected),
+          { intervalMs: 5, timeoutMs: 60_000, what: label },
+        )
+        times.push(Number(await list.getAttribute('data-filter-ms')))
       }
       console.log(`dashboard at ${LEASES} leases, ${label}: page ${summary(times)}; bare search ${summary(raw)}`)
     }
-    await measure('prefix secret/app3/ (typed)', () => page.getByLabel('Lease ID prefix', { exact: true }).fill('secret/app3/'), /matching/, 'prefix=secret/app3/&limit=100')
-    await measure('expiring within 1 hour', () => page.getByLabel('Expiring', { exact: true }).selectOption({ label: 'Within 1 hour' }), /matching/, 'expiring_within=1h&limit=100')
-    await measure('mount secret/', () => page.getByLabel('Mount', { exact: true }).selectOption('secret/'), /matching/, 'mount=secret/&limit=100')
-    console.log(`(typed filters include the page's ${DEBOUNCE_MS} ms debounce)`)
+    await measure('prefix secret/app3/ (typed)', () => page.getByLabel('Lease ID prefix', { exact: true }).fill('secret/app3/'), 'prefix=secret/app3/&limit=100')
+    await measure('expiring within 1 hour (chosen)', () => page.getByLabel('Expiring', { exact: true }).selectOption({ label: 'Within 1 hour' }), 'expiring_within=1h&limit=100')
+    await measure('mount secret/ (chosen)', () => page.getByLabel('Mount', { exact: true }).selectOption('secret/'), 'mount=secret/&limit=100')
+    console.log(`(a typed filter includes the page's ${DEBOUNCE_MS} ms pause after the last keystroke; a chosen one is searched at once)`)
     await page.context().close()
   } finally {
     await server.stop()

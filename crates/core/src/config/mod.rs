@@ -211,6 +211,8 @@ impl Config {
         config.listeners.push(ListenerConfig {
             address: address.to_owned(),
         });
+        // As in Vault, a dev server serves the web UI.
+        config.ui = true;
         Ok(config)
     }
 

@@ -7,16 +7,17 @@ import { expiringChoices } from './query'
 interface LeaseFiltersProps {
   filter: LeaseFilter
   counts: LeaseCounts | undefined
-  onChange(filter: LeaseFilter): void
+  /** `typed`: a text field changed, so the page waits for a pause in typing before searching. */
+  onChange(filter: LeaseFilter, typed: boolean): void
 }
 
-/** The list's filters; the page applies them a moment after the last keystroke. */
+/** The list's filters: a choice applies at once, typing a moment after the last keystroke. */
 export function LeaseFilters({ filter, counts, onChange }: LeaseFiltersProps) {
   const mounts = Object.keys(counts?.mounts ?? {}).sort()
   if (filter.mount && !mounts.includes(filter.mount)) mounts.push(filter.mount)
   const roleSource = filter.mount ? [filter.mount] : mounts
   const roles = [...new Set(roleSource.flatMap((m) => Object.keys(counts?.mounts[m]?.roles ?? {})))].filter(Boolean).sort()
-  const set = (change: Partial<LeaseFilter>) => onChange({ ...filter, ...change })
+  const set = (change: Partial<LeaseFilter>, typed = false) => onChange({ ...filter, ...change }, typed)
   return (
     <div className="lease-filters" role="group" aria-label="Filters">
       <div className="field-row">
@@ -27,7 +28,7 @@ export function LeaseFilters({ filter, counts, onChange }: LeaseFiltersProps) {
           options={[{ value: '', label: 'All mounts' }, ...mounts.map((m) => ({ value: m, label: m }))]}
           onChange={(mount) => set({ mount })}
         />
-        <TextField id="lease-filter-role" label="Role" value={filter.role} onChange={(role) => set({ role })} list="lease-role-names" />
+        <TextField id="lease-filter-role" label="Role" value={filter.role} onChange={(role) => set({ role }, true)} list="lease-role-names" />
         <datalist id="lease-role-names">
           {roles.map((r) => (
             <option key={r} value={r} />
@@ -39,7 +40,7 @@ export function LeaseFilters({ filter, counts, onChange }: LeaseFiltersProps) {
           id="lease-filter-prefix"
           label="Lease ID prefix"
           value={filter.prefix}
-          onChange={(prefix) => set({ prefix })}
+          onChange={(prefix) => set({ prefix }, true)}
           placeholder="database/creds/readonly/"
         />
         <SelectField

@@ -124,9 +124,11 @@ export function LeasesPage() {
     }
   }, [result, query])
 
-  const changeFilter = (filter: LeaseFilter) => {
+  const changeFilter = (filter: LeaseFilter, typed = false) => {
     changedAt.current = performance.now()
     setDraft(filter)
+    // A choice is searched at once; typing waits for the debounce above.
+    if (!typed) setQuery((q) => (sameFilter(q.filter, filter) ? q : firstPage(filter, q.limit)))
   }
   const showFilter = (change: Partial<LeaseFilter>) => {
     changeFilter({ ...draft, ...change })
