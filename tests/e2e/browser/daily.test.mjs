@@ -41,7 +41,8 @@ let appsToken
 before(async () => {
   dir = makeTempDir('daily')
   moto = await startMoto(dir)
-  server = await startTeamServer(dir, moto)
+  // Two quick revocation attempts, so that a lease whose revocation fails is irrevocable soon.
+  server = await startTeamServer(dir, moto, { settings: 'lease_revocation_attempts = 2\nlease_revocation_retry_base = "1s"\n' })
   pg = await startPostgres()
   browser = await launchChromium()
 })
@@ -200,6 +201,41 @@ test('admin: connection and tutorial role through the UI, checkout, psql, renew,
     assert.deepEqual(await readonlyUsers(), [], 'every selected lease dropped its user')
     assert.equal((await server.api('GET', 'sys/leases/counts')).body.data.total, 0)
 
+    // A lease whose revocation keeps failing: its revocation writes to a table that is dropped
+    // after the role is saved (the role's trial passes). It becomes irrevocable with the stored
+    // error, then is force revoked from the dashboard: Strongroom forgets it, and the user
+    // stays, as the dialog warns.
+    await pg.sql('CREATE TABLE public.revoke_gate (at timestamptz)')
+    assert.equal((await server.api('POST', 'database/config/postgresql', { allowed_roles: ['readonly', 'broken'] })).status, 204)
+    const broken = await server.api('POST', 'database/roles/broken', {
+      db_name: 'postgresql',
+      creation_statements: READONLY_SQL,
+      revocation_statements: [
+        'INSERT INTO public.revoke_gate VALUES (now());',
+        'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{{name}}";',
+        'DROP ROLE "{{name}}";',
+      ],
+      default_ttl: '2s',
+      max_ttl: '1m',
+    })
+    assert.equal(broken.status, 204, JSON.stringify(broken.body))
+    await pg.sql('DROP TABLE public.revoke_gate')
+    const brokenUser = (await server.api('GET', 'database/creds/broken')).body.data.username
+    await waitFor(async () => (await server.api('GET', 'sys/leases/counts')).body.data.irrevocable === 1, {
+      timeoutMs: 30_000,
+      what: 'the lease to become irrevocable',
+    })
+    await page.goto(`${server.ui}#/leases`)
+    await page.getByRole('button', { name: 'Show irrevocable leases' }).click()
+    await expectText(page.locator('.lease-error'), /revoke_gate.*does not exist/)
+    await screenshot(page, '13b-leases-irrevocable')
+    const forceRow = page.getByRole('button', { name: /^Force revoke database\/creds\/broken\// })
+    await forceRow.click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Force revoke 1 lease' }).click()
+    await waitFor(async () => (await server.api('GET', 'sys/leases/counts')).body.data.total === 0, { what: 'the forced lease gone' })
+    assert.deepEqual((await pg.sql(`SELECT count(*) FROM pg_roles WHERE rolname = '${brokenUser}'`))[0], ['1'], 'force revoke leaves the user')
+    await pg.sql(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "${brokenUser}"; DROP ROLE "${brokenUser}"`)
+
     // A policy with a mistake on line 2: the parser's message, and that line marked.
     await page.goto(`${server.ui}#/policies`)
     await page.getByRole('button', { name: 'New policy' }).click()
@@ -227,6 +263,15 @@ test('admin: connection and tutorial role through the UI, checkout, psql, renew,
     assert.deepEqual(looked.body.data.policies, ['apps', 'default'])
     await page.getByRole('button', { name: 'I have stored it' }).click()
     assert.equal(await page.getByText(appsToken).count(), 0, 'the token is gone from the page')
+
+    // Rotate root: afterwards only Strongroom knows root's password, and checkouts still work.
+    await page.goto(`${server.ui}#/database`)
+    await page.getByRole('link', { name: 'postgresql', exact: true }).first().click()
+    await page.getByRole('button', { name: 'Rotate root credentials' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Rotate the root password' }).click()
+    await waitFor(() => pg.psql(['-d', pg.url(), '-c', 'SELECT 1']).then(() => false, (e) => /password authentication failed/.test(e.message)), {
+      what: 'the old root password refused',
+    })
     assert.deepEqual(page.errors, [])
   } catch (error) {
     await screenshot(page, 'daily-admin-failed')

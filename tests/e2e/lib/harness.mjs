@@ -272,9 +272,10 @@ export async function startSetupServer(workdir, env = {}) {
 /**
  * A team's `strongroom server -config`: storage in a DynamoDB table and auto-unseal with a KMS
  * key, both in `moto`; initialized (one recovery share) and ready. Resolves to
- * { addr, ui, rootToken, api(method, path, body, token = rootToken), stop() }.
+ * { addr, ui, rootToken, api(method, path, body, token = rootToken), stop() }. `settings` are
+ * more top-level config lines (such as `lease_revocation_attempts = 2`).
  */
-export async function startTeamServer(workdir, moto, { table = 'strongroom' } = {}) {
+export async function startTeamServer(workdir, moto, { table = 'strongroom', settings = '' } = {}) {
   const { keyId } = await botoScript(
     moto.endpoint,
     'print(json.dumps({"keyId": client("kms").create_key()["KeyMetadata"]["KeyId"]}))',
@@ -288,7 +289,7 @@ export async function startTeamServer(workdir, moto, { table = 'strongroom' } = 
     `storage "dynamodb" {\n  table = "${table}"\n  ${aws}\n}\n` +
       `seal "awskms" {\n  kms_key_id = "${keyId}"\n  ${aws}\n}\n` +
       `listener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_disable = true\n}\n` +
-      'ui = true\n',
+      `ui = true\n${settings}`,
   )
   const logPath = path.join(workdir, 'team-server.log')
   const child = start(BIN, ['server', `-config=${configPath}`], logPath, { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' })

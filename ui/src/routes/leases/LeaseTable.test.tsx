@@ -42,7 +42,9 @@ describe('LeaseTable', () => {
     expect(html).toContain('60 s ago')
     expect(html).toContain('<span class="lease-state">Active</span>')
     expect(html).toContain('<span class="lease-state lease-state-overdue">Overdue</span>')
-    expect(html).toContain('<span class="lease-state lease-state-irrevocable">Irrevocable</span><p class="lease-error">out of retries: connection refused</p>')
+    expect(html).toContain('<span class="lease-state lease-state-irrevocable">Irrevocable</span>')
+    // The stored error spans the row below its lease.
+    expect(html).toContain('<td colSpan="6"><p class="lease-error"><span class="visually-hidden">Stored error: </span>out of retries: connection refused</p></td>')
   })
 
   it('offers renew to revocable leases and force revoke to irrevocable ones, gated by capability', () => {

@@ -79,51 +79,63 @@ const LeaseRow = memo(function LeaseRow({
   const checkId = `lease-row-${index}`
   const expires = Date.parse(lease.expire_time)
   const overdue = !lease.irrevocable && expires <= now
+  const rowClass = [checked && 'lease-row-selected', lease.revoke_error && 'lease-row-with-error'].filter(Boolean).join(' ') || undefined
   return (
-    <tr className={checked ? 'lease-row-selected' : undefined}>
-      <td>
-        <input id={checkId} type="checkbox" checked={checked} onChange={(e) => onSelect(id, e.target.checked)} />
-      </td>
-      <td className="lease-id">
-        <label htmlFor={checkId} className="mono">
-          {id}
-        </label>
-      </td>
-      <td className="mono lease-mount">{lease.mount}</td>
-      <td>{lease.role || <span className="hint-inline">(none)</span>}</td>
-      <td>
-        {relativeTime((expires - now) / 1000)}
-        <br />
-        <time dateTime={lease.expire_time} className="hint-inline">
-          {new Date(expires).toLocaleString()}
-        </time>
-      </td>
-      <td>
-        {lease.irrevocable ? (
-          <>
-            <span className="lease-state lease-state-irrevocable">Irrevocable</span>
-            {lease.revoke_error && <p className="lease-error">{lease.revoke_error}</p>}
-          </>
-        ) : (
-          <span className={overdue ? 'lease-state lease-state-overdue' : 'lease-state'}>{overdue ? 'Overdue' : 'Active'}</span>
-        )}
-      </td>
-      <td>
-        <div className="lease-row-actions">
+    <>
+      <tr className={rowClass}>
+        <td>
+          <input id={checkId} type="checkbox" checked={checked} onChange={(e) => onSelect(id, e.target.checked)} />
+        </td>
+        <td className="lease-id">
+          <label htmlFor={checkId} className="mono">
+            {id}
+          </label>
+        </td>
+        <td className="mono lease-mount">{lease.mount}</td>
+        <td>{lease.role || <span className="hint-inline">(none)</span>}</td>
+        <td>
+          {relativeTime((expires - now) / 1000)}
+          <br />
+          <time dateTime={lease.expire_time} className="hint-inline">
+            {new Date(expires).toLocaleString()}
+          </time>
+        </td>
+        <td>
           {lease.irrevocable ? (
-            <GatedButton className="danger" deniedReason={gates.revokeForce} aria-label={`Force revoke ${id}`} onClick={() => onAction({ kind: 'force', lease })}>
-              Force revoke
-            </GatedButton>
+            <span className="lease-state lease-state-irrevocable">Irrevocable</span>
           ) : (
-            <GatedButton deniedReason={gates.renew} aria-label={`Renew ${id}`} onClick={() => onAction({ kind: 'renew', lease })}>
-              Renew
-            </GatedButton>
+            <span className={overdue ? 'lease-state lease-state-overdue' : 'lease-state'}>{overdue ? 'Overdue' : 'Active'}</span>
           )}
-          <GatedButton className="danger" deniedReason={gates.revoke} aria-label={`Revoke ${id}`} onClick={() => onAction({ kind: 'revoke', lease })}>
-            Revoke
-          </GatedButton>
-        </div>
-      </td>
-    </tr>
+        </td>
+        <td>
+          <div className="lease-row-actions">
+            {lease.irrevocable ? (
+              <GatedButton className="danger" deniedReason={gates.revokeForce} aria-label={`Force revoke ${id}`} onClick={() => onAction({ kind: 'force', lease })}>
+                Force revoke
+              </GatedButton>
+            ) : (
+              <GatedButton deniedReason={gates.renew} aria-label={`Renew ${id}`} onClick={() => onAction({ kind: 'renew', lease })}>
+                Renew
+              </GatedButton>
+            )}
+            <GatedButton className="danger" deniedReason={gates.revoke} aria-label={`Revoke ${id}`} onClick={() => onAction({ kind: 'revoke', lease })}>
+              Revoke
+            </GatedButton>
+          </div>
+        </td>
+      </tr>
+      {lease.revoke_error && (
+        // The stored error gets the row's whole width below it: it is the reason to act.
+        <tr className={checked ? 'lease-row-selected' : undefined}>
+          <td />
+          <td colSpan={6}>
+            <p className="lease-error">
+              <span className="visually-hidden">Stored error: </span>
+              {lease.revoke_error}
+            </p>
+          </td>
+        </tr>
+      )}
+    </>
   )
 })

@@ -78,24 +78,27 @@ function Chart({ timeline, windowSeconds, onExpiringWithin }: { timeline: Timeli
       <p className="hint" id="lease-timeline-hint">
         Each bar counts the revocable leases that expire in its slice. Choose a bar to list the leases expiring before its end.
       </p>
-      <ol className="lease-timeline" aria-label="Leases expiring per slice" aria-describedby="lease-timeline-hint">
-        {timeline.counts.map((count, i) => {
-          const label = barLabel(count, edge(i), edge(i + 1), step, windowSeconds)
-          return (
-            <li key={i}>
-              <button
-                type="button"
-                className="lease-bar"
-                aria-label={label}
-                title={label}
-                onClick={() => onExpiringWithin(secondsArg((i + 1) * step))}
-              >
-                <span className="lease-bar-fill" style={{ height: count === 0 ? 0 : `max(2px, ${(100 * count) / highest}%)` }} />
-              </button>
-            </li>
-          )
-        })}
-      </ol>
+      <div className="lease-timeline-frame">
+        <ol className="lease-timeline" aria-label="Leases expiring per slice" aria-describedby="lease-timeline-hint">
+          {timeline.counts.map((count, i) => {
+            const label = barLabel(count, edge(i), edge(i + 1), step, windowSeconds)
+            return (
+              <li key={i}>
+                <button
+                  type="button"
+                  className="lease-bar"
+                  aria-label={label}
+                  title={label}
+                  onClick={() => onExpiringWithin(secondsArg((i + 1) * step))}
+                >
+                  <span className="lease-bar-fill" style={{ height: count === 0 ? 0 : `max(2px, ${(100 * count) / highest}%)` }} />
+                </button>
+              </li>
+            )
+          })}
+        </ol>
+        {timeline.counts.every((count) => count === 0) && <p className="lease-timeline-empty">No lease expires in this window.</p>}
+      </div>
       <div className="lease-timeline-axis" aria-hidden="true">
         <span>{clockLabel(edge(0), withSeconds, withDay)}</span>
         <span>{clockLabel(edge(timeline.counts.length), withSeconds, withDay)}</span>
