@@ -20,13 +20,9 @@ import {
   waitFor,
 } from '../lib/harness.mjs'
 import { expectText } from '../lib/page.mjs'
+import { READONLY_STATEMENTS } from '../lib/database.mjs'
 import { PG_DATABASE, startPostgres } from '../lib/postgres.mjs'
 
-/** The tutorial's read-only role, as the read-only preset must write it. */
-const READONLY_SQL = [
-  `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
-  `GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";`,
-]
 /** How many leases the dashboard revokes in one go. */
 const BULK = 12
 
@@ -126,7 +122,7 @@ test('admin: connection and tutorial role through the UI, checkout, psql, renew,
     await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Read-only' })
     await page.getByLabel('Schema', { exact: true }).fill('public')
     await page.getByRole('button', { name: 'Apply preset' }).click()
-    assert.equal(await page.getByLabel('Creation statements', { exact: true }).inputValue(), READONLY_SQL.join('\n'))
+    assert.equal(await page.getByLabel('Creation statements', { exact: true }).inputValue(), READONLY_STATEMENTS.join('\n'))
     await page.getByLabel('Default TTL', { exact: true }).fill('1')
     await page.getByLabel('Unit for the default', { exact: true }).selectOption('h')
     await page.getByLabel('Maximum TTL', { exact: true }).fill('24')
@@ -140,7 +136,7 @@ test('admin: connection and tutorial role through the UI, checkout, psql, renew,
     await page.getByRole('button', { name: 'Save role' }).click()
     await waitFor(async () => (await server.api('GET', 'database/roles/readonly')).status === 200, { what: 'the role stored' })
     const role = (await server.api('GET', 'database/roles/readonly')).body.data
-    assert.deepEqual(role.creation_statements, [READONLY_SQL.join('\n')])
+    assert.deepEqual(role.creation_statements, [READONLY_STATEMENTS.join('\n')])
     assert.equal(role.db_name, 'postgresql')
     assert.equal(role.default_ttl, 3600)
     assert.equal(role.max_ttl, 86400)
@@ -201,6 +197,31 @@ test('admin: connection and tutorial role through the UI, checkout, psql, renew,
     assert.deepEqual(await readonlyUsers(), [], 'every selected lease dropped its user')
     assert.equal((await server.api('GET', 'sys/leases/counts')).body.data.total, 0)
 
+    // One lease renewed from its row (its user's VALID UNTIL moves to 4 hours out), then the
+    // rest revoked by prefix after the dialog counts them.
+    for (let i = 0; i < 3; i++) assert.equal((await server.api('GET', 'database/creds/readonly')).status, 200)
+    await page.getByRole('button', { name: 'Refresh' }).click()
+    await waitFor(async () => (await page.getByRole('button', { name: /^Renew database\/creds\/readonly\// }).count()) === 3, {
+      what: 'three rows',
+    })
+    const renewRow = page.getByRole('button', { name: /^Renew database\/creds\/readonly\// }).first()
+    const renewedId = (await renewRow.getAttribute('aria-label')).replace(/^Renew /, '')
+    await renewRow.click()
+    await page.getByLabel('Increment', { exact: true }).selectOption('4h')
+    await page.getByRole('dialog').getByRole('button', { name: 'Renew 1 lease' }).click()
+    await waitFor(async () => {
+      const ttl = (await server.api('PUT', 'sys/leases/lookup', { lease_id: renewedId })).body.data.ttl
+      return Math.abs(ttl - 4 * 3600) < 30
+    }, { what: 'the lease renewed for 4 hours' })
+    const fourHours = Date.now() / 1000 + 4 * 3600
+    const renewedUsers = await readonlyUsers()
+    const movedOut = await Promise.all(renewedUsers.map(async (u) => Math.abs((await validUntil(u)) - fourHours) < 30))
+    assert.equal(movedOut.filter(Boolean).length, 1, "exactly the renewed user's VALID UNTIL moved to 4 hours out")
+    await page.getByLabel('Prefix to revoke', { exact: true }).fill('database/creds/readonly/')
+    await page.getByRole('button', { name: 'Revoke by prefix…' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke 3 leases' }).click()
+    await waitFor(async () => (await readonlyUsers()).length === 0, { what: 'the prefix revoked' })
+
     // A lease whose revocation keeps failing: its revocation writes to a table that is dropped
     // after the role is saved (the role's trial passes). It becomes irrevocable with the stored
     // error, then is force revoked from the dashboard: Strongroom forgets it, and the user
@@ -209,7 +230,7 @@ test('admin: connection and tutorial role through the UI, checkout, psql, renew,
     assert.equal((await server.api('POST', 'database/config/postgresql', { allowed_roles: ['readonly', 'broken'] })).status, 204)
     const broken = await server.api('POST', 'database/roles/broken', {
       db_name: 'postgresql',
-      creation_statements: READONLY_SQL,
+      creation_statements: READONLY_STATEMENTS,
       revocation_statements: [
         'INSERT INTO public.revoke_gate VALUES (now());',
         'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{{name}}";',

@@ -10,7 +10,8 @@ import { mkdirSync, existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { SCREENSHOTS as SHOTS, freePort, makeTempDir, removeTempDir, sleep } from '../lib/harness.mjs'
 import { APP, appEnv, closeApp, openApp } from '../lib/desktop.mjs'
-import { PG_DATABASE, startPostgres } from '../lib/postgres.mjs'
+import { setUpDatabase } from '../lib/database.mjs'
+import { startPostgres } from '../lib/postgres.mjs'
 
 const home = makeTempDir('desktop')
 const env = appEnv(home)
@@ -223,25 +224,10 @@ test('credentials: one-click checkout, psql, return, and the expiry notification
         token,
         body ?? null,
       )
-    const statements = [
-      `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
-      `GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";`,
-    ]
-    for (const [method, path, body] of [
-      ['POST', 'sys/mounts/database', { type: 'database' }],
-      ['POST', 'database/config/postgresql', {
-        plugin_name: 'postgresql-database-plugin',
-        connection_url: `postgresql://{{username}}:{{password}}@127.0.0.1:${pg.port}/${PG_DATABASE}`,
-        username: 'root',
-        password: 'rootpassword',
-        allowed_roles: ['readonly', 'brief'],
-      }],
-      ['POST', 'database/roles/readonly', { db_name: 'postgresql', creation_statements: statements, default_ttl: '1h', max_ttl: '24h' }],
-      ['POST', 'database/roles/brief', { db_name: 'postgresql', creation_statements: statements, default_ttl: '12s', max_ttl: '1m' }],
-    ]) {
-      const reply = await api(method, path, body)
-      assert.ok(reply.status < 300, `${method} ${path}: ${JSON.stringify(reply.body)}`)
-    }
+    await setUpDatabase(api, pg, {
+      readonly: { default_ttl: '1h', max_ttl: '24h' },
+      brief: { default_ttl: '12s', max_ttl: '1m' },
+    })
 
     // One click on Check out: a credential that logs in with the psql command shown.
     await (await browser.$('a=Credentials')).click()

@@ -8,15 +8,11 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, http, makeTempDir, removeTempDir, waitFor } from '../lib/harness.mjs'
 import { appEnv, closeApp, openApp } from '../lib/desktop.mjs'
-import { PG_DATABASE, startPostgres } from '../lib/postgres.mjs'
+import { setUpDatabase } from '../lib/database.mjs'
+import { startPostgres } from '../lib/postgres.mjs'
+import { median, summary } from '../lib/stats.mjs'
 
 const RUNS = Number(process.argv[2] ?? 10)
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
-const summary = (xs) => `median ${median(xs).toFixed(1)} ms (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}, n=${xs.length})`
 
 const home = makeTempDir('desktop-checkout')
 const env = appEnv(home)
@@ -36,25 +32,7 @@ try {
   const init = await http('PUT', `${addr}/sys/init`, { secret_shares: 1, secret_threshold: 1 })
   const token = init.body.root_token
   await http('PUT', `${addr}/sys/unseal`, { key: init.body.keys[0] })
-  for (const [method, path, body] of [
-    ['POST', 'sys/mounts/database', { type: 'database' }],
-    ['POST', 'database/config/postgresql', {
-      plugin_name: 'postgresql-database-plugin',
-      connection_url: `postgresql://{{username}}:{{password}}@127.0.0.1:${pg.port}/${PG_DATABASE}`,
-      username: 'root',
-      password: 'rootpassword',
-      allowed_roles: ['readonly'],
-    }],
-    ['POST', 'database/roles/readonly', {
-      db_name: 'postgresql',
-      creation_statements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`, `GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";`],
-      default_ttl: '1h',
-      max_ttl: '24h',
-    }],
-  ]) {
-    const r = await http(method, `${addr}/${path}`, body, token)
-    if (r.status >= 300) throw new Error(`${path}: ${JSON.stringify(r.body)}`)
-  }
+  await setUpDatabase((method, path, body) => http(method, `${addr}/${path}`, body, token), pg)
 
   // Sign in through the UI (it keeps the token in the keychain), then the Credentials page.
   const field = await browser.$('#login-token')

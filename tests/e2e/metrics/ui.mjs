@@ -19,18 +19,14 @@ import {
   stopProcess,
   waitFor,
 } from '../lib/harness.mjs'
-import { PG_DATABASE, startPostgres } from '../lib/postgres.mjs'
+import { setUpDatabase } from '../lib/database.mjs'
+import { startPostgres } from '../lib/postgres.mjs'
+import { median, summary } from '../lib/stats.mjs'
 
 const RUNS = Number(process.argv[2] ?? 10)
 const LEASES = Number(process.argv[3] ?? 100_000)
 /** The page's debounce before a typed filter is sent. */
 const DEBOUNCE_MS = 250
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
-const summary = (xs) => `median ${median(xs).toFixed(1)} ms (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}, n=${xs.length})`
 
 async function signIn(browser, ui, token, route) {
   const page = await newPage(browser)
@@ -48,26 +44,7 @@ async function clickToCredential(browser) {
   const pg = await startPostgres()
   const server = await startTeamServer(dir, moto)
   try {
-    const setup = [
-      ['POST', 'sys/mounts/database', { type: 'database' }],
-      ['POST', 'database/config/postgresql', {
-        plugin_name: 'postgresql-database-plugin',
-        connection_url: `postgresql://{{username}}:{{password}}@127.0.0.1:${pg.port}/${PG_DATABASE}`,
-        username: 'root',
-        password: 'rootpassword',
-        allowed_roles: ['readonly'],
-      }],
-      ['POST', 'database/roles/readonly', {
-        db_name: 'postgresql',
-        creation_statements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`, `GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";`],
-        default_ttl: '1h',
-        max_ttl: '24h',
-      }],
-    ]
-    for (const [method, path, body] of setup) {
-      const r = await server.api(method, path, body)
-      if (r.status >= 300) throw new Error(`${path}: ${JSON.stringify(r.body)}`)
-    }
+    await setUpDatabase(server.api, pg)
     // The floor: the same read over HTTP from here, no UI.
     const raw = []
     for (let i = 0; i < RUNS; i++) {

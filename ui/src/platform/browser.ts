@@ -68,6 +68,9 @@ export function browserPlatform(deps: BrowserDeps): Platform {
       if (permission !== 'granted') throw new Error('Notifications are blocked for this page')
       api.show(title, body)
     },
+    allowNotifications: async () => {
+      if (deps.notifications?.permission === 'default') await deps.notifications.requestPermission()
+    },
     listener: () => notInBrowser('The local API listener'),
     setListener: () => notInBrowser('The local API listener'),
   }

@@ -22,6 +22,8 @@ export const desktopPlatform: Platform = {
   saveTextFile: (suggestedName, contents) =>
     call<string | null>('save_text_file', { suggestedName, contents }),
   notify: (title, body) => call<void>('notify', { title, body }),
+  // The desktop's notification service needs no permission.
+  allowNotifications: async () => undefined,
   listener: () => call<ListenerStatus>('listener_status'),
   setListener: (enabled, address) => call<ListenerStatus>('set_listener', { enabled, address }),
 }

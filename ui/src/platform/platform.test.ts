@@ -151,6 +151,9 @@ describe('browserPlatform', () => {
       show: (title: string, body: string) => void shown.push([title, body]),
     }
     const platform = browserPlatform({ ...fakeDeps(), notifications: api })
+    await platform.allowNotifications()
+    expect(asked).toEqual(['asked'])
+    await platform.allowNotifications()
     await platform.notify('Credential expires soon', 'readonly: 2 min left')
     await platform.notify('Again', 'b')
     expect(asked).toEqual(['asked'])

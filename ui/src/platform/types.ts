@@ -28,6 +28,11 @@ export interface Platform {
    * user allows it). Never pass a secret: notification centres keep a history.
    */
   notify(title: string, body: string): Promise<void>
+  /**
+   * Asks for permission to notify, if the platform needs it. Called from a click: browsers
+   * only show the question for a user's action, and notifications come later from a timer.
+   */
+  allowNotifications(): Promise<void>
   listener(): Promise<ListenerStatus>
   setListener(enabled: boolean, address: string): Promise<ListenerStatus>
 }

@@ -431,9 +431,9 @@ impl Expiration {
         self.index().search(filter, after, limit)
     }
 
-    /// Revocable leases per slice of the next `buckets × bucket_ms`, from now.
-    pub fn timeline(&self, bucket_ms: i64, buckets: usize) -> Timeline {
-        self.index().timeline(now_ms(), bucket_ms, buckets)
+    /// Revocable leases per slice of the `buckets × bucket_ms` after `start_ms`.
+    pub fn timeline(&self, start_ms: i64, bucket_ms: i64, buckets: usize) -> Timeline {
+        self.index().timeline(start_ms, bucket_ms, buckets)
     }
 }
 

@@ -274,7 +274,7 @@ fn timeline(ctx: &Context<'_>, f: &Fields<'_>) -> Result<Response, LogicalError>
     let timeline = ctx
         .active
         .leases
-        .timeline(bucket_secs as i64 * 1000, buckets as usize);
+        .timeline(start, bucket_secs as i64 * 1000, buckets as usize);
     Ok(Response::with_data(object(json!({
         "start_time": lease::rfc3339(start),
         "bucket_seconds": bucket_secs,

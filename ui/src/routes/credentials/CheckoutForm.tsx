@@ -69,6 +69,8 @@ export function CheckoutForm({ mounts, roles, caps, onAddRole }: CheckoutFormPro
     e.preventDefault()
     if (!role || choice.error) return
     const clickedAt = performance.now()
+    // The expiry reminder comes from a timer later; a browser asks for permission only now.
+    platform.allowNotifications().catch(() => undefined)
     setBusy(true)
     setError(undefined)
     setDone(undefined)

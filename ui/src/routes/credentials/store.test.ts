@@ -103,7 +103,7 @@ describe('checkout store', () => {
     expect(timers.pending()).toBe(0)
   })
 
-  it('renews from now, keeps the warning sent once, and shows the cap warning', () => {
+  it('renews from now, warns again before the new expiry, and shows the cap warning', () => {
     const { store, timers, sent, notify } = setup()
     const id = store.add(credential, notify)
     timers.advance(3_500_000) // past the warning
@@ -112,8 +112,12 @@ describe('checkout store', () => {
     const renewed = store.getSnapshot().checkouts[0]
     expect(renewed?.expiresAt).toBe(START + 3_500_000 + 1_800_000)
     expect(renewed?.warning).toBe('TTL of "2h0m0s" exceeded the effective max_ttl')
-    timers.advance(1_799_999)
+    timers.advance(1_800_000 - 120_001)
     expect(sent).toHaveLength(1)
+    timers.advance(1) // 2 minutes before the new expiry
+    expect(sent).toHaveLength(2)
+    timers.advance(119_999)
+    expect(sent).toHaveLength(2)
     expect(store.getSnapshot().checkouts[0]?.status).toBe('active')
     timers.advance(1)
     expect(store.getSnapshot().checkouts[0]?.status).toBe('expired')

@@ -178,12 +178,12 @@ export function createCheckoutStore(timers: Timers) {
     },
 
     /**
-     * A renewal's answer: the new TTL counts from now. The expiry warning is not re-armed:
-     * it is sent at most once per lease.
+     * A renewal's answer: the new TTL counts from now, and the expiry warning is armed again
+     * for the new expiry (once per grant: whoever renewed after a warning wants the next one).
      */
     renewed(id: number, duration: number, warning: string | undefined) {
       if (find(id)?.status !== 'active') return
-      update(id, { duration, expiresAt: timers.now() + duration * 1000, warning })
+      update(id, { duration, expiresAt: timers.now() + duration * 1000, warning, notified: false })
       tick(id)
     },
 
