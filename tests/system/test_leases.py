@@ -341,6 +341,9 @@ def test_counts_search_and_paging(servers):
         assert pages < 10, "paging must end"
     assert pages == 3
     assert len(seen) == len(set(seen)) == 7, "pages are disjoint"
+    # A last page that is exactly full has no cursor to an empty page after it.
+    full = server.request("GET", "sys/leases/search?mount=secret/&prefix=secret/app/&limit=7", token=ROOT).json()["data"]
+    assert len(full["leases"]) == 7 and full["next"] is None
     assert set(seen) == app
 
     soon = server.request("GET", "sys/leases/search?expiring_within=1m", token=ROOT).json()["data"]

@@ -141,6 +141,16 @@ test('admin: connection and tutorial role through the UI, checkout, psql, renew,
     assert.equal(role.default_ttl, 3600)
     assert.equal(role.max_ttl, 86400)
 
+    // A second "new" role of the same name is refused at its name, and the saved one is kept.
+    await page.goto(`${server.ui}#/database`)
+    await page.getByRole('link', { name: 'Add role' }).click()
+    await page.getByLabel('Role name', { exact: true }).fill('readonly')
+    await page.getByLabel('Connection', { exact: true }).selectOption('postgresql')
+    await page.getByRole('button', { name: 'Apply preset' }).click()
+    await page.getByRole('button', { name: 'Save role' }).click()
+    await expectText(page.locator('#db-role-name-error'), /A role named readonly already exists/)
+    assert.equal((await server.api('GET', 'database/roles/readonly')).body.data.default_ttl, 3600)
+
     // One click: a credential for 2 hours (issued for the default hour, then renewed).
     await page.goto(`${server.ui}#/credentials`)
     await page.getByRole('radio', { name: /^readonly database\/creds\/readonly/ }).check()

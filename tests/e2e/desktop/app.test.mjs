@@ -26,6 +26,26 @@ async function fill(browser, selector, value) {
   await field.setValue(value)
 }
 
+/**
+ * Clicks `selector` once it is displayed and enabled, looking it up again on every try: a page
+ * that is still rendering what it loaded replaces elements, which WebDriver reports as stale.
+ */
+async function clickSettled(browser, selector) {
+  await browser.waitUntil(
+    async () => {
+      try {
+        const element = await browser.$(selector)
+        if (!(await element.isDisplayed()) || !(await element.isEnabled())) return false
+        await element.click()
+        return true
+      } catch {
+        return false
+      }
+    },
+    { timeout: 15000, timeoutMsg: `${selector} never took a click` },
+  )
+}
+
 async function click(browser, text) {
   const button = await browser.$(`button=${text}`)
   await button.waitForEnabled({ timeout: 15000 })
@@ -231,13 +251,16 @@ test('credentials: one-click checkout, psql, return, and the expiry notification
 
     // One click on Check out: a credential that logs in with the psql command shown.
     await (await browser.$('a=Credentials')).click()
-    const radio = await browser.$('input[type="radio"][value="database/creds/readonly"]')
-    await radio.waitForExist({ timeout: 15000 })
-    await radio.click()
+    await clickSettled(browser, 'input[type="radio"][value="database/creds/readonly"]')
+    // The role's TTL limits are loaded (the form settles) before the click.
+    await browser.waitUntil(async () => (await browser.$('#cred-ttl').getValue().catch(() => '')) === '1', { timeout: 15000 })
     const clicked = performance.now()
-    await click(browser, 'Check out')
+    await clickSettled(browser, 'button=Check out')
     const card = await browser.$('article[data-checkout-ms]')
-    await card.waitForExist({ timeout: 15000 })
+    await card.waitForExist({ timeout: 15000 }).catch(async (error) => {
+      await browser.saveScreenshot(join(SHOTS, 'desktop-failed-checkout.png'))
+      throw error
+    })
     const username = await (await card.$('dd code')).getText()
     console.log(
       `desktop click to credential: ${Math.round(performance.now() - clicked)} ms over WebDriver, ${await card.getAttribute('data-checkout-ms')} ms in the page`,
@@ -264,8 +287,9 @@ test('credentials: one-click checkout, psql, return, and the expiry notification
 
     // A 12 s credential: the notification comes shortly before expiry, naming the role and
     // user but never the password; then the card shows Expired and the user is gone.
-    await (await browser.$('input[type="radio"][value="database/creds/brief"]')).click()
-    await click(browser, 'Check out')
+    await clickSettled(browser, 'input[type="radio"][value="database/creds/brief"]')
+    await browser.waitUntil(async () => (await browser.$('#cred-ttl').getValue().catch(() => '')) === '12', { timeout: 15000 })
+    await clickSettled(browser, 'button=Check out')
     const brief = await browser.$('article*=Credential for brief')
     await brief.waitForExist({ timeout: 15000 })
     const briefUser = await (await brief.$('dd code')).getText()

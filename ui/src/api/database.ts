@@ -1,4 +1,4 @@
-import type { ApiCall, FieldValue } from '../lib/equivalent'
+import { shellQuote, type ApiCall, type FieldValue } from '../lib/equivalent'
 import { VaultError, type VaultClient } from './client'
 import { listKeys } from './list'
 
@@ -80,7 +80,7 @@ export function enableMountCall(path: string): ApiCall {
     method: 'POST',
     path: `sys/mounts/${path}`,
     body: { type: 'database' },
-    cli: `bao secrets enable -path=${path} database`,
+    cli: `bao secrets enable ${shellQuote(`-path=${path}`)} database`,
   }
 }
 

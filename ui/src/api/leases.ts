@@ -3,6 +3,7 @@
  * (`sys/leases/counts`, `search`, `timeline`), which answer from the core's in-memory index so
  * that the dashboard never has to fetch all leases.
  */
+import { announceLeasesEnded, underPrefix } from '../lib/leaseEvents'
 import type { VaultClient } from './client'
 
 /** `GET sys/leases/counts`: mount paths end in `/` (`database/`). */
@@ -120,14 +121,17 @@ export function renewLease(client: VaultClient, leaseId: string, increment: stri
 /** Resolves once the engine has revoked it (Vault's default `sync`): a database user is dropped. */
 export async function revokeLease(client: VaultClient, leaseId: string): Promise<void> {
   await client.request<unknown>('PUT', 'sys/leases/revoke', { lease_id: leaseId })
+  announceLeasesEnded((id) => id === leaseId)
 }
 
 /** Every lease under the folder `prefix` (or the one lease it names); needs sudo. */
 export async function revokePrefix(client: VaultClient, prefix: string): Promise<void> {
   await client.request<unknown>('PUT', `sys/leases/revoke-prefix/${leasePath(prefix)}`)
+  announceLeasesEnded(underPrefix(prefix))
 }
 
 /** Drops the leases from Strongroom, ignoring the engine's errors; needs sudo. */
 export async function forceRevoke(client: VaultClient, prefix: string): Promise<void> {
   await client.request<unknown>('PUT', `sys/leases/revoke-force/${leasePath(prefix)}`)
+  announceLeasesEnded(underPrefix(prefix))
 }

@@ -30,8 +30,23 @@ export function subpathOf(hash: string): string[] {
   return path
     .split('/')
     .slice(1)
+    .map(decodePart)
     .filter((part) => part !== '')
-    .map((part) => decodeURIComponent(part))
+}
+
+/**
+ * One part of the hash, decoded; a part that is not valid percent-encoding is kept as typed
+ * (an edited address must not break the page). Parts with a `.` or `..` segment are dropped:
+ * the pages put these parts into API paths, where they would climb to another endpoint.
+ */
+function decodePart(part: string): string {
+  let decoded = part
+  try {
+    decoded = decodeURIComponent(part)
+  } catch {
+    // kept as typed
+  }
+  return decoded.split('/').some((segment) => segment === '.' || segment === '..') ? '' : decoded
 }
 
 /** The hash of a page and its sub-path parts (encoded). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SealStatus, SetupStatus } from '../api/types'
-import { hrefOf, pageOf } from './router'
+import { hrefOf, pageOf, subpathOf } from './router'
 import { connectionProblem, screenFor } from './screen'
 
 const setup: SetupStatus = { configured: true, config_path: '/c.hcl', local_path: '/d', keychain: false }
@@ -45,5 +45,12 @@ describe('connectionProblem', () => {
     expect(connectionProblem(startup)).toBe('Strongroom could not start: strongroom.hcl:2: unknown key "pth"')
     expect(connectionProblem(new Error('HTTP 503'))).toBe('Strongroom did not answer: HTTP 503')
     expect(connectionProblem('down')).toBe('Strongroom did not answer: down')
+  })
+
+  it('reads sub-paths, keeps malformed escapes as typed and drops parts that climb', () => {
+    expect(subpathOf('#/database/roles/team%2Fdb/readonly')).toEqual(['roles', 'team/db', 'readonly'])
+    expect(subpathOf('#/database/roles/%E0%A4%A')).toEqual(['roles', '%E0%A4%A'])
+    expect(subpathOf('#/database/roles/..%2F..%2Fsys/x')).toEqual(['roles', 'x'])
+    expect(subpathOf('#/database/roles/..')).toEqual(['roles'])
   })
 })

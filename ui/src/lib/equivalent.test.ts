@@ -72,4 +72,9 @@ describe('curlCommand', () => {
     const word = curlCommand({ method: 'PUT', path: 'x', body: { sql: "it's" } })
     expect(word).toContain(`--data '{"sql":"it'\\''s"}'`)
   })
+
+  it('escapes what the shell would expand inside the double-quoted URL', () => {
+    const curl = curlCommand({ method: 'POST', path: 'sys/mounts/db$(touch /tmp/x)`id`"', body: { type: 'database' } })
+    expect(curl.endsWith(' "$VAULT_ADDR/v1/sys/mounts/db\\$(touch /tmp/x)\\`id\\`\\""')).toBe(true)
+  })
 })

@@ -24,6 +24,8 @@ export interface ApiCall {
    * CLI has a better one (`bao lease renew`, `bao policy write`, `bao token create`).
    */
   cli?: string
+  /** Shell variables the path names on purpose (a loop's `$id`): left for the shell to expand. */
+  shellVariables?: string[]
 }
 
 /** Characters the shell leaves alone, so the argument needs no quotes. */
@@ -99,6 +101,19 @@ export function curlCommand(call: ApiCall): string {
   } else if (fields.length > 0) {
     parts.push('--data', jsonWord(call))
   }
-  parts.push(`"${url}"`)
+  parts.push(`"${doubleQuoted(url, call.shellVariables ?? [])}"`)
   return parts.join(' ')
+}
+
+/**
+ * `text` safe inside double quotes, which the URL needs for `$VAULT_ADDR`: the shell's
+ * specials there (`$`, a backtick, `"`, `\`) are escaped, except the leading `$VAULT_ADDR` and
+ * the variables the call names.
+ */
+function doubleQuoted(url: string, variables: string[]): string {
+  const base = '$VAULT_ADDR'
+  const rest = url.startsWith(base) ? url.slice(base.length) : url
+  let escaped = rest.replace(/[$`"\\]/g, (c) => `\\${c}`)
+  for (const name of variables) escaped = escaped.split(`\\$${name}`).join(`$${name}`)
+  return url.startsWith(base) ? `${base}${escaped}` : escaped
 }

@@ -217,8 +217,15 @@ fn search(ctx: &Context<'_>, f: &Fields<'_>) -> Result<Response, LogicalError> {
         irrevocable: f.boolean("irrevocable")?.unwrap_or(false),
     };
     let after = f.string("after")?.filter(|a| !a.is_empty());
-    let (page, total) = ctx.active.leases.search(&filter, after.as_deref(), limit);
-    let next = (page.len() == limit && total > 0).then(|| {
+    // One more than the page: a cursor is given only when something follows, so a last page
+    // that is exactly full does not lead to an empty one.
+    let (mut page, total) = ctx
+        .active
+        .leases
+        .search(&filter, after.as_deref(), limit + 1);
+    let more = page.len() > limit;
+    page.truncate(limit);
+    let next = more.then(|| {
         page.last().map(|l| {
             if filter.expiring_before.is_some() {
                 format!("{}:{}", l.expire_ms, l.lease_id)

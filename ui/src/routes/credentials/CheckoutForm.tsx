@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { deniedReason, type CapabilityMap } from '../../app/capabilities'
 import { useServices } from '../../app/services'
 import { credsCall, credsPath, renewCall, type DatabaseMount, type RoleRef } from '../../api/credentials'
+import { revokeLease } from '../../api/leases'
 import { ChoiceGroup } from '../../components/ChoiceGroup'
 import { DurationField } from '../../components/DurationField'
 import { Equivalent } from '../../components/Equivalent'
@@ -74,9 +75,15 @@ export function CheckoutForm({ mounts, roles, caps, onAddRole }: CheckoutFormPro
     setBusy(true)
     setError(undefined)
     setDone(undefined)
+    const session = checkouts.session()
     checkOut(client, role, choice.renewTo, detailsOf(role))
       .then(({ checkout, renewError }) => {
-        checkouts.add({ ...checkout, clickedAt }, (title, body) => platform.notify(title, body))
+        const held = checkouts.add({ ...checkout, clickedAt }, (title, body) => platform.notify(title, body), session)
+        if (held === undefined) {
+          // Signed out or sealed while it was being made: give it back rather than show it.
+          revokeLease(client, checkout.leaseId).catch(() => undefined)
+          return
+        }
         setDone(`Checked out ${role.name}: PostgreSQL user ${checkout.username}.`)
         setError(renewError)
       })

@@ -52,7 +52,11 @@ export function CredentialCard({ checkout, now, caps }: CredentialCardProps) {
         checkouts.renewed(id, reply.lease_duration, reply.warnings?.join(' ') || undefined)
         setRenewed(`Renewed for ${formatSpan(reply.lease_duration)}.`)
       })
-      .catch((e: unknown) => setError(messageOf(e)))
+      .catch((e: unknown) => {
+        // Revoked or expired elsewhere: the user is gone, so the secrets go too.
+        if (/lease not found|lease is not renewable|invalid lease/.test(messageOf(e))) checkouts.leasesEnded((lease) => lease === leaseId)
+        setError(messageOf(e))
+      })
       .finally(() => setBusy(false))
   }
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { underPrefix } from '../../lib/leaseEvents'
 import { createCheckoutStore, warnAt, type NewCheckout, type Timers } from './store'
+
+/** The id of a credential the store took (it refuses only after a clear). */
+function held(id: number | undefined): number {
+  if (id === undefined) throw new Error('the store refused the checkout')
+  return id
+}
 
 /** Timers run by hand: `advance(ms)` moves the clock and runs what falls due, in order. */
 function manualTimers(start: number) {
@@ -80,7 +87,7 @@ describe('checkout store', () => {
 
   it('warns once, at the right time, without the password; then expires and wipes the secret', async () => {
     const { store, timers, sent, notify } = setup()
-    const id = store.add(credential, notify)
+    const id = held(store.add(credential, notify))
     timers.advance(3_600_000 - 120_001)
     expect(sent).toEqual([])
     timers.advance(1)
@@ -105,7 +112,7 @@ describe('checkout store', () => {
 
   it('renews from now, warns again before the new expiry, and shows the cap warning', () => {
     const { store, timers, sent, notify } = setup()
-    const id = store.add(credential, notify)
+    const id = held(store.add(credential, notify))
     timers.advance(3_500_000) // past the warning
     expect(sent).toHaveLength(1)
     store.renewed(id, 1800, 'TTL of "2h0m0s" exceeded the effective max_ttl')
@@ -125,7 +132,7 @@ describe('checkout store', () => {
 
   it('moves the warning when renewed before it', () => {
     const { store, timers, sent, notify } = setup()
-    const id = store.add({ ...credential, duration: 600 }, notify)
+    const id = held(store.add({ ...credential, duration: 600 }, notify))
     timers.advance(300_000)
     store.renewed(id, 3600, undefined)
     timers.advance(600_000)
@@ -136,7 +143,7 @@ describe('checkout store', () => {
 
   it('returns: wipes the secret, stops the timers, and stays until removed', () => {
     const { store, timers, sent, notify } = setup()
-    const id = store.add(credential, notify)
+    const id = held(store.add(credential, notify))
     store.returned(id)
     const returned = store.getSnapshot().checkouts[0]
     expect(returned?.status).toBe('returned')
@@ -213,7 +220,7 @@ describe('checkout store', () => {
     const { store, notify } = setup()
     let changes = 0
     const unsubscribe = store.subscribe(() => (changes += 1))
-    const id = store.add({ ...credential, clickedAt: 100 }, notify)
+    const id = held(store.add({ ...credential, clickedAt: 100 }, notify))
     store.displayed(id, 42.5)
     store.displayed(id, 99)
     expect(store.getSnapshot().checkouts[0]?.checkoutMs).toBe(42.5)
@@ -221,5 +228,26 @@ describe('checkout store', () => {
     unsubscribe()
     store.returned(id)
     expect(changes).toBe(2)
+  })
+
+  it('does not take a checkout started before a clear (signed out or sealed meanwhile)', () => {
+    const { store, notify } = setup()
+    const started = store.session()
+    store.clear()
+    expect(store.add(credential, notify, started)).toBeUndefined()
+    expect(store.getSnapshot().checkouts).toEqual([])
+    expect(store.add(credential, notify, store.session())).toBeTypeOf('number')
+  })
+
+  it('ends the credentials whose leases were revoked elsewhere, and only those', () => {
+    const { store, timers, notify } = setup()
+    store.add({ ...credential, leaseId: 'database/creds/readonly/a' }, notify)
+    store.add({ ...credential, leaseId: 'database/creds/other/b' }, notify)
+    store.leasesEnded(underPrefix('database/creds/readonly'))
+    const [other, readonly] = store.getSnapshot().checkouts
+    expect(readonly?.status).toBe('returned')
+    expect(readonly?.secret).toBeUndefined()
+    expect(other?.status).toBe('active')
+    expect(timers.pending()).toBe(1)
   })
 })

@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react'
 import type { RoleRef } from '../../api/credentials'
 import { formatSpan } from '../../lib/duration'
 import { messageOf } from '../../lib/format'
+import { onLeasesEnded } from '../../lib/leaseEvents'
 import { formatClock, secondsLeft } from './ttl'
 
 /**
@@ -75,8 +76,11 @@ export interface CheckoutSnapshot {
   notifyFailure?: string
 }
 
-/** Timers longer than this are re-armed in steps (setTimeout overflows past 24.8 days). */
-const MAX_DELAY_MS = 3_600_000
+/**
+ * Timers wait at most this long before looking again: setTimeout overflows past 24.8 days,
+ * and a machine that slept past an expiry must not show the credential as live for long.
+ */
+const MAX_DELAY_MS = 10_000
 
 /** When to warn: 2 minutes or 10 % of the grant before expiry, whichever is sooner. */
 export function warnAt(checkout: Pick<Checkout, 'expiresAt' | 'duration'>): number {
@@ -86,6 +90,8 @@ export function warnAt(checkout: Pick<Checkout, 'expiresAt' | 'duration'>): numb
 export function createCheckoutStore(timers: Timers) {
   let snapshot: CheckoutSnapshot = { checkouts: [] }
   let nextId = 1
+  /** Bumped by `clear()`: a checkout started before it must not come back after it. */
+  let session = 0
   let notifyFailed = false
   const listeners = new Set<() => void>()
   const handles = new Map<number, unknown>()
@@ -158,8 +164,17 @@ export function createCheckoutStore(timers: Timers) {
       return snapshot
     },
 
-    /** Holds a new credential (newest first) and arms its timers. */
-    add(input: NewCheckout, notify: Notifier): number {
+    /** The session a checkout starts in; `add` takes it back. */
+    session(): number {
+      return session
+    },
+
+    /**
+     * Holds a new credential (newest first) and arms its timers; undefined, holding nothing,
+     * when the store was cleared since `startedIn` (signed out or sealed meanwhile).
+     */
+    add(input: NewCheckout, notify: Notifier, startedIn: number = session): number | undefined {
+      if (startedIn !== session) return undefined
       const id = nextId++
       const { password, uri, duration, ...rest } = input
       const checkout: Checkout = {
@@ -192,6 +207,16 @@ export function createCheckoutStore(timers: Timers) {
       if (find(id)?.status === 'active') end(id, 'returned')
     },
 
+    /**
+     * Leases revoked from elsewhere (the dashboard, a prefix, a renewal that found the lease
+     * gone): every active credential whose lease `ended` matches is returned.
+     */
+    leasesEnded(ended: (leaseId: string) => boolean) {
+      for (const checkout of snapshot.checkouts) {
+        if (checkout.status === 'active' && ended(checkout.leaseId)) end(checkout.id, 'returned')
+      }
+    },
+
     /** Records how long the checkout took to show, once. */
     displayed(id: number, ms: number) {
       if (find(id)?.checkoutMs === undefined) update(id, { checkoutMs: ms })
@@ -209,6 +234,7 @@ export function createCheckoutStore(timers: Timers) {
      * sealing, after which the next person at this window must not see them.
      */
     clear() {
+      session += 1
       for (const handle of handles.values()) timers.clearTimeout(handle)
       handles.clear()
       notifiers.clear()
@@ -231,6 +257,7 @@ export const checkouts = createCheckoutStore({
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
 })
+onLeasesEnded((ended) => checkouts.leasesEnded(ended))
 
 export function useCheckouts(): CheckoutSnapshot {
   return useSyncExternalStore(checkouts.subscribe, checkouts.getSnapshot)

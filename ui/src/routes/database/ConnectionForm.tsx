@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { writeConnection, writeConnectionCall, type ConnectionRead } from '../../api/database'
+import { readConnection, writeConnection, writeConnectionCall, type ConnectionRead } from '../../api/database'
 import { deniedReason, useCapabilities } from '../../app/capabilities'
 import { useServices } from '../../app/services'
 import { Checkbox } from '../../components/Checkbox'
@@ -63,8 +63,15 @@ export function ConnectionForm({ mount, name, stored, onSaved }: ConnectionFormP
     if (!call) return
     setBusy(true)
     setError(undefined)
-    writeConnection(client, call)
-      .then((warnings) => onSaved(target, warnings))
+    // A new connection must not merge into one of the same name (a write keeps unsent fields).
+    const taken = editing ? Promise.resolve(false) : readConnection(client, mount, target).then((c) => c !== undefined, () => false)
+    taken
+      .then((exists) => {
+        if (!exists) return writeConnection(client, call).then((warnings) => onSaved(target, warnings))
+        setErrors({ name: `A connection named ${target} already exists: open it from the list to change it.` })
+        focusById('db-conn-name')
+        return undefined
+      })
       .catch((e: unknown) => {
         setError(messageOf(e))
         focusById('db-conn-save')

@@ -1,5 +1,5 @@
 import { useCallback, useState, type FormEvent } from 'react'
-import { readConnection, send, testRole, writeRoleCall, type RoleRead } from '../../api/database'
+import { readConnection, readRole, send, testRole, writeRoleCall, type RoleRead } from '../../api/database'
 import { deniedReason, useCapabilities } from '../../app/capabilities'
 import { hrefOf } from '../../app/router'
 import { useServices } from '../../app/services'
@@ -97,8 +97,15 @@ export function RoleForm({ mount, name, stored, connections, mountTtl, onSaved }
     if (!valid() || !saveCall) return
     setBusy('save')
     setError(undefined)
-    send(client, saveCall)
-      .then(() => onSaved(target))
+    // A new role must not merge into one of the same name (a write keeps unsent fields).
+    const taken = editing ? Promise.resolve(false) : readRole(client, mount, target).then((r) => r !== undefined, () => false)
+    taken
+      .then((exists) => {
+        if (!exists) return send(client, saveCall).then(() => onSaved(target))
+        setErrors({ name: `A role named ${target} already exists: open it from the list to change it.` })
+        focusById('db-role-name')
+        return undefined
+      })
       .catch((e: unknown) => {
         setError(messageOf(e))
         focusById('db-role-save')

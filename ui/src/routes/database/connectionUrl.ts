@@ -11,11 +11,10 @@ function userInfoPassword(url: string): [number, number] | undefined {
   const scheme = url.indexOf('://')
   if (scheme < 0) return undefined
   const from = scheme + 3
+  // The first `@`, even after a `/`, as the core reads it: a password may hold a `/`, and
+  // masking too much on screen is better than printing one.
   const at = url.indexOf('@', from)
   if (at < 0) return undefined
-  // Only the authority: an `@` after the first `/` is part of the path or query.
-  const slash = url.indexOf('/', from)
-  if (slash >= 0 && slash < at) return undefined
   const colon = url.indexOf(':', from)
   if (colon < 0 || colon > at) return undefined
   return [colon + 1, at]

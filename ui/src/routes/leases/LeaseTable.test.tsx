@@ -26,7 +26,7 @@ describe('LeaseTable', () => {
       ]}
       selected={new Set(['database/creds/readonly/b'])}
       onSelect={noop}
-      gates={gatesOf({ [LEASE_PATHS.renew]: ['update'], [LEASE_PATHS.revoke]: ['read'], [LEASE_PATHS.revokeForce]: ['sudo'] })}
+      gates={gatesOf({ [LEASE_PATHS.renew]: ['update'], [LEASE_PATHS.revoke]: ['read'], [LEASE_PATHS.revokeForce]: ['update', 'sudo'] })}
       onAction={noop}
       now={now}
     />,

@@ -33,6 +33,7 @@ export function bulkCall(leaseIds: readonly string[], force: boolean): ApiCall {
     return {
       method: 'PUT',
       path: 'sys/leases/revoke-force/$id',
+      shellVariables: ['id'],
       cli: `for id in ${list}; do bao lease revoke -force -prefix "$id"; done`,
     }
   }

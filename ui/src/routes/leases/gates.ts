@@ -34,7 +34,8 @@ export function gatesOf(caps: CapabilityMap | undefined): Gates {
     timeline: deniedReason(caps, LEASE_PATHS.timeline, 'read'),
     renew: deniedReason(caps, LEASE_PATHS.renew, 'update'),
     revoke: deniedReason(caps, LEASE_PATHS.revoke, 'update'),
-    revokePrefix: deniedReason(caps, LEASE_PATHS.revokePrefix, 'sudo'),
-    revokeForce: deniedReason(caps, LEASE_PATHS.revokeForce, 'sudo'),
+    // Root-protected paths: the core wants `update` and `sudo` both.
+    revokePrefix: deniedReason(caps, LEASE_PATHS.revokePrefix, 'update') ?? deniedReason(caps, LEASE_PATHS.revokePrefix, 'sudo'),
+    revokeForce: deniedReason(caps, LEASE_PATHS.revokeForce, 'update') ?? deniedReason(caps, LEASE_PATHS.revokeForce, 'sudo'),
   }
 }
