@@ -65,8 +65,8 @@ export function CredentialCard({ checkout, now, caps }: CredentialCardProps) {
     setError(undefined)
     revokeLease(client, leaseId)
       .then(() => {
-        checkouts.returned(id)
-        // The buttons that had the focus are gone: continue from the card's title.
+        // revokeLease announced the lease's end, so the store has already wiped the secrets;
+        // the buttons that had the focus are gone: continue from the card's title.
         focusById(titleId)
       })
       .catch((e: unknown) => setError(messageOf(e)))

@@ -144,7 +144,7 @@ describe('checkout store', () => {
   it('returns: wipes the secret, stops the timers, and stays until removed', () => {
     const { store, timers, sent, notify } = setup()
     const id = held(store.add(credential, notify))
-    store.returned(id)
+    store.leasesEnded((lease) => lease === credential.leaseId)
     const returned = store.getSnapshot().checkouts[0]
     expect(returned?.status).toBe('returned')
     expect(returned?.secret).toBeUndefined()
@@ -226,7 +226,7 @@ describe('checkout store', () => {
     expect(store.getSnapshot().checkouts[0]?.checkoutMs).toBe(42.5)
     expect(changes).toBe(2)
     unsubscribe()
-    store.returned(id)
+    store.leasesEnded((lease) => lease === credential.leaseId)
     expect(changes).toBe(2)
   })
 

@@ -202,14 +202,9 @@ export function createCheckoutStore(timers: Timers) {
       tick(id)
     },
 
-    /** The lease was revoked: the user is dropped and the password forgotten. */
-    returned(id: number) {
-      if (find(id)?.status === 'active') end(id, 'returned')
-    },
-
     /**
-     * Leases revoked from elsewhere (the dashboard, a prefix, a renewal that found the lease
-     * gone): every active credential whose lease `ended` matches is returned.
+     * Leases revoked (Return now, the dashboard, a prefix, a renewal that found the lease gone):
+     * every active credential whose lease `ended` matches is returned, its password forgotten.
      */
     leasesEnded(ended: (leaseId: string) => boolean) {
       for (const checkout of snapshot.checkouts) {
